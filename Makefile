@@ -1,0 +1,68 @@
+# GovCommons: the two set-up commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/govcommons
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-sqlite test-postgres test-browser lint format bench chromium services clean
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## make run: install, migrate, load demo data, serve on http://127.0.0.1:8000 with the worker.
+run: $(STAMP)
+	@mkdir -p var
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py seed_demo
+	@echo "Starting the worker and the web server on http://127.0.0.1:8000 (Ctrl+C stops both)"
+	@DEBUG=true $(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: lint, then every suite on SQLite and on PostgreSQL (browser suite included).
+test: $(STAMP) chromium lint test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	@echo "== Tests on SQLite =="
+	DATABASE_URL= $(PY) -m pytest -n 2 --dist loadgroup
+
+test-postgres: $(STAMP)
+	@echo "== Tests on PostgreSQL =="
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('/govcommons','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --dist loadgroup; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_URL) and CI=true: failing."; exit 1; \
+	else \
+		echo "SKIPPED: PostgreSQL is not reachable at $(PG_URL); start it to run this suite."; \
+	fi
+
+test-browser: $(STAMP) chromium
+	DATABASE_URL= $(PY) -m pytest tests/browser
+
+chromium:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true SECRET_KEY=lint-only $(PY) manage.py check
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## make bench: seed data, serve with gunicorn, measure requests/second against a bare view.
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var/test*.sqlite3* var/bench

@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from .models import Organization, OrganizationDomain, OrganizationProposal
+
+
+class DomainInline(admin.TabularInline):
+    model = OrganizationDomain
+    extra = 1
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "country", "sector", "parent"]
+    list_filter = ["level", "sector"]
+    list_select_related = ["sector", "parent"]
+    search_fields = ["name", "region"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [DomainInline]
+
+
+@admin.register(OrganizationProposal)
+class OrganizationProposalAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "level", "status", "proposed_by", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["proposed_by"]
