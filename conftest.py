@@ -31,6 +31,12 @@ def _clear_cache(db):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's rounds cost about a second per member a test creates; tests need no slow hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD
@@ -237,8 +243,16 @@ def start_worker(transactional_db):
 
 
 @pytest.fixture
-def run_tasks(db):
+def run_tasks(db, monkeypatch):
     """Run every queued task now, in this process, with the worker's own code (batch mode)."""
+    from django_tasks_db.management.commands import db_worker
+
+    from govcommons.core import worker
+
+    # The worker calls close_old_connections() between tasks, which closes a connection that
+    # is inside the test's transaction; Django's test client turns it off for requests too.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
 
     def run() -> None:
         call_command("run_worker", batch=True, interval=0, startup_delay=False, verbosity=0)

@@ -108,11 +108,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["TEST"] = {
         # A file, not memory: the worker and the live server's peers are other processes.
-        "NAME": env("TEST_SQLITE_PATH", default=str(BASE_DIR / "var" / "test.sqlite3")),
+        # The process id keeps concurrent test runs on one machine apart.
+        "NAME": env(
+            "TEST_SQLITE_PATH", default=str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
+        ),
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared between processes (rate limits, one-time-code replay protection) ----------
@@ -186,6 +190,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "GovCommons"
+# Accept the code of the previous or next 30-second window: phones and servers drift.
+MFA_TOTP_TOLERANCE = 1
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 # Moderators and administrators need two-factor on to use their powers, except in development.
@@ -204,8 +210,8 @@ SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS"
 if all(_oidc.values()):
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
         {
-            "provider_id": env("OIDC_PROVIDER_ID", default="organisation"),
-            "name": env("OIDC_NAME", default="your organisation"),
+            "provider_id": env("OIDC_PROVIDER_ID", default="") or "organisation",
+            "name": env("OIDC_NAME", default="") or "your organisation",
             "client_id": _oidc["OIDC_CLIENT_ID"],
             "secret": _oidc["OIDC_CLIENT_SECRET"],
             "settings": {"server_url": _oidc["OIDC_SERVER_URL"]},
@@ -274,6 +280,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
+# `make bench` turns on /_bench/bare, a constant answer to compare real pages with. Never in prod.
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
 
 # --- Logging: JSON lines to stdout outside development ----------------------------------------
 LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")

@@ -34,6 +34,9 @@ if settings.MEDIA_URL.startswith("/") and settings.STORAGES["default"]["BACKEND"
         )
     )
 
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.append(path("_bench/bare", core_views.bench_bare, name="bench_bare"))
+
 handler400 = "govcommons.core.views.bad_request"
 handler403 = "govcommons.core.views.permission_denied"
 handler404 = "govcommons.core.views.page_not_found"

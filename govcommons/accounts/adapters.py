@@ -4,9 +4,13 @@ They translate allauth's callbacks into calls to accounts.services and notificat
 """
 
 import uuid
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
@@ -29,6 +33,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """Account email goes through the worker like all email, never inline in the request."""
+        # What allauth's own send_mail adds; its templates greet with the site's name.
+        context = {
+            "request": allauth_context.request,
+            "email": email,
+            "current_site": SimpleNamespace(
+                name="GovCommons", domain=urlsplit(settings.SITE_URL).netloc
+            ),
+            **context,
+        }
         message = self.render_mail(template_prefix, email, context)
         html = next(
             (
@@ -52,7 +65,10 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def confirm_email(self, request, email_address):
-        super().confirm_email(request, email_address)
+        # allauth reads the result: falsy means "not confirmed" (no login on confirmation).
+        confirmed = super().confirm_email(request, email_address)
+        if not confirmed:
+            return confirmed
         organization = services.verify_by_email_domain(
             member=email_address.user, email=email_address.email
         )
@@ -61,6 +77,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 request,
                 _("You are now a verified public servant of %(org)s.") % {"org": organization.name},
             )
+        return confirmed
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

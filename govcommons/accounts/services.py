@@ -126,7 +126,9 @@ def request_verification(
         work_email=work_email,
         evidence=evidence,
     )
-    request.full_clean()
+    # The one-pending-per-member constraint is left to the database, which enforces it even
+    # against a concurrent request, and is reported as the conflict it is.
+    request.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             request.save()

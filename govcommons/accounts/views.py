@@ -21,7 +21,7 @@ from .forms import (
     VerificationDecisionForm,
     VerificationRequestForm,
 )
-from .models import VerificationRequest
+from .models import RoleGrant, VerificationRequest
 
 
 def profile(request, handle: str):
@@ -216,6 +216,11 @@ def member_roles(request, handle: str):
 @login_required
 @require_POST
 def revoke_role(request, handle: str, grant_id: int):
+    if not permissions.grantable_roles(request.user) and permissions.holds_moderator_role(
+        request.user
+    ):
+        return render(request, "accounts/two_factor_required.html", status=403)
+    get_object_or_404(RoleGrant, pk=grant_id, member__handle=handle)
     try:
         services.revoke_role(actor=request.user, grant_id=grant_id)
     except DomainError as error:

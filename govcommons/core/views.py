@@ -1,6 +1,6 @@
-"""Site-wide pages: home, about, health endpoints and error pages."""
+"""Site-wide pages: home, about, health endpoints, error pages and the benchmark's floor."""
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -49,6 +49,14 @@ def readyz(request):
         },
         status=200 if ready else 503,
     )
+
+
+def bench_bare(request):
+    """Middleware only, no database, no template: the floor `make bench` compares pages with.
+
+    Routed only when settings.BENCH_ENDPOINTS is on (govcommons/urls.py).
+    """
+    return HttpResponse("bare", content_type="text/plain")
 
 
 def page_not_found(request, exception):

@@ -67,8 +67,6 @@ class ResilientWorker(Worker):
 
     def run(self) -> None:
         started_at = timezone.now()
-        beat(self.worker_id, started_at=started_at)
-        requeue_orphaned_tasks()
         stop = threading.Event()
 
         def heartbeat_loop() -> None:
@@ -82,9 +80,16 @@ class ResilientWorker(Worker):
             connection.close()
 
         thread = threading.Thread(target=heartbeat_loop, name="worker-heartbeat", daemon=True)
-        thread.start()
+        # A stop signal (SIGTERM) may come at any point, even during the first beat: the heartbeat
+        # is removed whatever happens, so /readyz never counts a worker that has gone.
         try:
+            beat(self.worker_id, started_at=started_at)
+            requeue_orphaned_tasks()
+            thread.start()
             super().run()
         finally:
             stop.set()
+            if thread.is_alive():
+                # A beat in flight would write the heartbeat again after we delete it.
+                thread.join(timeout=30)
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()

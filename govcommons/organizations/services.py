@@ -100,7 +100,9 @@ def update_organization(
     if not permissions.can_edit_organizations(actor):
         raise PermissionDenied
     organization = Organization.objects.select_for_update().get(pk=organization_id)
-    if organization.updated_at.replace(microsecond=0) > loaded_at.replace(microsecond=0):
+    # Exact to the microsecond (the form carries them): at whole seconds, a save made in the same
+    # second as the version the form was loaded with would go unnoticed and be overwritten.
+    if organization.updated_at > loaded_at:
         raise ConflictError(
             _(
                 "Someone else saved this organisation while you were editing. Your changes are "
@@ -120,6 +122,13 @@ def update_organization(
 def propose_organization(*, member, data: dict) -> OrganizationProposal:
     if not permissions.can_propose_organization(member):
         raise PermissionDenied
+    if data.get("email_domain"):
+        # Checked now, beside the field, rather than when a moderator tries to accept it.
+        try:
+            domains = normalise_domains([data["email_domain"]])
+        except DomainError as error:
+            raise DomainError(error.message, field="email_domain") from error
+        data = {**data, "email_domain": domains[0] if domains else ""}
     proposal = OrganizationProposal(proposed_by=member, **data)
     proposal.full_clean()
     proposal.save()
