@@ -11,7 +11,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@echo "Installing the locked dependencies into $(VENV)"
+	@set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes \
+		--no-deps -r requirements.lock 2>&1 | { grep -v 'is ignored: it is neither' || true; }
 	@touch $(STAMP)
 
 venv: $(STAMP)
