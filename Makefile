@@ -10,6 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: run test test-sqlite test-postgres test-browser lint format bench chromium services clean
 
 $(STAMP): requirements.lock
+	@mkdir -p var
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing the locked dependencies into $(VENV)"
 	@set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes \
@@ -32,6 +33,7 @@ run: $(STAMP)
 test: $(STAMP) chromium lint test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
+	@mkdir -p var
 	@echo "== Tests on SQLite =="
 	DATABASE_URL= $(PY) -m pytest -n 2 --dist loadgroup
 
@@ -53,6 +55,7 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 lint: $(STAMP)
+	@mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
