@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "govcommons.organizations",
     "govcommons.accounts",
     "govcommons.notifications",
+    "govcommons.practices",
     "govcommons.api",
 ]
 
@@ -108,11 +109,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["TEST"] = {
         # A file, not memory: the worker and the live server's peers are other processes.
-        "NAME": env("TEST_SQLITE_PATH", default=str(BASE_DIR / "var" / "test.sqlite3")),
+        # The process id keeps concurrent test runs on one machine apart.
+        "NAME": env(
+            "TEST_SQLITE_PATH", default=str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
+        ),
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared between processes (rate limits, one-time-code replay protection) ----------
@@ -248,7 +253,9 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FORMS_URLFIELD_ASSUME_HTTPS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("govcommons.organizations.urls")),
     path("", include("govcommons.taxonomy.urls")),
     path("", include("govcommons.notifications.urls")),
+    path("", include("govcommons.practices.urls")),
 ]
 
 if settings.MEDIA_URL.startswith("/") and settings.STORAGES["default"]["BACKEND"].endswith(
