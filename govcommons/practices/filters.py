@@ -11,8 +11,19 @@ SORT_CHOICES = [
     ("updated", _("Recently updated")),
     ("fit", _("Works in places like mine")),
 ]
-TEXT_FILTERS = ["kind", "topic", "sector", "level", "country", "organization", "language", "stage",
-                "jurisdiction_type", "population_band", "budget_band"]  # fmt: skip
+TEXT_FILTERS = [
+    "kind",
+    "topic",
+    "sector",
+    "level",
+    "country",
+    "organization",
+    "language",
+    "stage",
+    "jurisdiction_type",
+    "population_band",
+    "budget_band",
+]
 
 
 class PracticeFilterForm(forms.Form):

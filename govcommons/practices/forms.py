@@ -24,40 +24,105 @@ from .models import (
 from .services import PracticeInput
 
 # Fields every kind has; then what each kind adds.
-COMMON = ["title", "summary", "organization", "co_authors", "topics", "sectors", "levels",
-          "countries", "language", "licence", "visibility"]  # fmt: skip
-STORY = ["challenge", "context", "approach", "implementation", "costs", "cost_amount",
-         "cost_currency", "staff_fte", "start_date", "end_date", "stage", "lessons",
-         "replication", "contacts"]  # fmt: skip
-TRANSFER = ["jurisdiction_type", "population_band", "budget_band", "service_area", "needs_data",
-            "needs_skills", "needs_technology", "needs_procurement", "needs_legal_basis",
-            "prerequisites"]  # fmt: skip
+COMMON = [
+    "title",
+    "summary",
+    "organization",
+    "co_authors",
+    "topics",
+    "sectors",
+    "levels",
+    "countries",
+    "language",
+    "licence",
+    "visibility",
+]
+STORY = [
+    "challenge",
+    "context",
+    "approach",
+    "implementation",
+    "costs",
+    "cost_amount",
+    "cost_currency",
+    "staff_fte",
+    "start_date",
+    "end_date",
+    "stage",
+    "lessons",
+    "replication",
+    "contacts",
+]
+TRANSFER = [
+    "jurisdiction_type",
+    "population_band",
+    "budget_band",
+    "service_area",
+    "needs_data",
+    "needs_skills",
+    "needs_technology",
+    "needs_procurement",
+    "needs_legal_basis",
+    "prerequisites",
+]
 KIND_FIELDS = {
     ContributionKind.BEST_PRACTICE: STORY + TRANSFER,
     ContributionKind.CASE_STUDY: STORY + TRANSFER,
-    ContributionKind.SUCCESS_STORY: ["challenge", "context", "approach", "start_date", "end_date",
-                                     "stage", "lessons", "contacts", *TRANSFER],
+    ContributionKind.SUCCESS_STORY: [
+        "challenge",
+        "context",
+        "approach",
+        "start_date",
+        "end_date",
+        "stage",
+        "lessons",
+        "contacts",
+        *TRANSFER,
+    ],
     ContributionKind.PRACTICAL_TIP: ["approach", "lessons"],
-    ContributionKind.POLICY_ANALYSIS: ["challenge", "context", "approach", "lessons",
-                                       "replication", "contacts"],
-    ContributionKind.IMPLEMENTATION_GUIDE: ["context", "approach", "implementation", "costs",
-                                            "lessons", "replication", "contacts", *TRANSFER],
+    ContributionKind.POLICY_ANALYSIS: [
+        "challenge",
+        "context",
+        "approach",
+        "lessons",
+        "replication",
+        "contacts",
+    ],
+    ContributionKind.IMPLEMENTATION_GUIDE: [
+        "context",
+        "approach",
+        "implementation",
+        "costs",
+        "lessons",
+        "replication",
+        "contacts",
+        *TRANSFER,
+    ],
     ContributionKind.TOOL_TEMPLATE: ["approach", "implementation", "contacts", *TRANSFER],
-}  # fmt: skip
+}
 # Kinds whose page records measured outcomes.
 WITH_OUTCOMES = {
-    ContributionKind.BEST_PRACTICE, ContributionKind.CASE_STUDY, ContributionKind.SUCCESS_STORY,
-    ContributionKind.POLICY_ANALYSIS, ContributionKind.IMPLEMENTATION_GUIDE,
-}  # fmt: skip
+    ContributionKind.BEST_PRACTICE,
+    ContributionKind.CASE_STUDY,
+    ContributionKind.SUCCESS_STORY,
+    ContributionKind.POLICY_ANALYSIS,
+    ContributionKind.IMPLEMENTATION_GUIDE,
+}
 
+ACCEPTED_EXTENSIONS = (
+    ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.png,.jpg,.jpeg,.gif,.webp,.csv"
+)
 MARKDOWN_HELP = _("Markdown: **bold**, *italics*, lists, links, ## headings.")
 
 
 def _text(label, help_text="", rows=5, required=False, max_length=20000):
     return forms.CharField(
-        label=label, help_text=help_text, required=required, max_length=max_length,
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
-    )  # fmt: skip
+    )
 
 
 class PracticeForm(forms.Form):
@@ -72,10 +137,12 @@ class PracticeForm(forms.Form):
         label=_("Owning organisation"), queryset=Organization.objects.none(), required=False
     )
     co_authors = forms.CharField(
-        label=_("Co-authors"), required=False, max_length=2000,
+        label=_("Co-authors"),
+        required=False,
+        max_length=2000,
         help_text=_("Email addresses of members who may edit this draft with you, one per line."),
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
     challenge = _text(_("The challenge"), MARKDOWN_HELP)
     context = _text(_("The context"), _("Who, where, at what scale, under which constraints."))
     approach = _text(_("The approach"), MARKDOWN_HELP, rows=8)
@@ -127,20 +194,29 @@ class PracticeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     countries = forms.MultipleChoiceField(
-        label=_("Countries"), choices=list(countries), required=False,
-        help_text=_("Hold Ctrl (or Cmd) to choose several."), widget=forms.SelectMultiple(attrs={"size": 6}),
-    )  # fmt: skip
+        label=_("Countries"),
+        choices=list(countries),
+        required=False,
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.EN)
     licence = forms.ChoiceField(
-        label=_("Licence"), choices=Licence.choices, initial=Licence.CC_BY,
+        label=_("Licence"),
+        choices=Licence.choices,
+        initial=Licence.CC_BY,
         help_text=_("How others may reuse what you publish. CC BY 4.0: with credit to you."),
-    )  # fmt: skip
+    )
     visibility = forms.ChoiceField(
-        label=_("Who can read it once published"), choices=Visibility.choices, initial=Visibility.PUBLIC,
+        label=_("Who can read it once published"),
+        choices=Visibility.choices,
+        initial=Visibility.PUBLIC,
         widget=forms.RadioSelect,
-        help_text=_("Public is best for most practices. Choose members or verified public servants "
-                    "only for candid lessons and failure stories you would not publish to the world."),
-    )  # fmt: skip
+        help_text=_(
+            "Public is best for most practices. Choose members or verified public servants "
+            "only for candid lessons and failure stories you would not publish to the world."
+        ),
+    )
     jurisdiction_type = forms.ChoiceField(
         label=_("Type of jurisdiction"),
         choices=[("", "—"), *JurisdictionType.choices],
@@ -212,14 +288,31 @@ class PracticeForm(forms.Form):
 
     def to_input(self, outcomes: list[dict], links: list[dict]) -> PracticeInput:
         c = self.cleaned_data
-        scalar = {name: c[name] for name in self.fields if name not in
-                  {"co_authors", "topics", "sectors", "levels", "countries", "message", "base_revision"}}  # fmt: skip
+        scalar = {
+            name: c[name]
+            for name in self.fields
+            if name
+            not in {
+                "co_authors",
+                "topics",
+                "sectors",
+                "levels",
+                "countries",
+                "message",
+                "base_revision",
+            }
+        }
         scalar["contribution_kind"] = self.kind
         return PracticeInput(
-            fields=scalar, topics=list(c.get("topics") or []), sectors=list(c.get("sectors") or []),
-            levels=c.get("levels") or [], countries=c.get("countries") or [],
-            outcomes=outcomes, links=links, co_authors=c.get("co_authors") or [],
-        )  # fmt: skip
+            fields=scalar,
+            topics=list(c.get("topics") or []),
+            sectors=list(c.get("sectors") or []),
+            levels=c.get("levels") or [],
+            countries=c.get("countries") or [],
+            outcomes=outcomes,
+            links=links,
+            co_authors=c.get("co_authors") or [],
+        )
 
 
 class OutcomeForm(forms.Form):
@@ -261,10 +354,16 @@ def outcome_rows(formset) -> list[dict]:
     for form in formset.forms:
         data = getattr(form, "cleaned_data", None) or {}
         if data.get("name"):
-            rows.append({
-                "name": data["name"], "unit": data.get("unit") or "", "baseline": data.get("baseline"),
-                "result": data["result"], "period": data.get("period") or "", "source": data.get("source") or "",
-            })  # fmt: skip
+            rows.append(
+                {
+                    "name": data["name"],
+                    "unit": data.get("unit") or "",
+                    "baseline": data.get("baseline"),
+                    "result": data["result"],
+                    "period": data.get("period") or "",
+                    "source": data.get("source") or "",
+                }
+            )
     return rows
 
 
@@ -287,11 +386,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("Add a file"),
         help_text=_("PDF, office documents, images or CSV, up to 20 MB."),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.png,.jpg,.jpeg,.gif,.webp,.csv"
-            }
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
     )
 
 

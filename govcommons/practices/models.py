@@ -1,4 +1,4 @@
-"""Contributions (practices, case studies, guides...), their outcomes, files, links and adoptions."""
+"""Contributions (practices, case studies, guides...): outcomes, files, links, adoptions."""
 
 from django.conf import settings
 from django.db import models

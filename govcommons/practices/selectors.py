@@ -99,12 +99,21 @@ def practice_list(
     if sort == "fit" and context is not None:
         # "Works in places like mine": matches on jurisdiction, population and budget first.
         score = sum(
-            (Case(When(**{name: value}, then=Value(1)), default=Value(0), output_field=IntegerField())
-             for name, value in [("jurisdiction_type", context.jurisdiction_type),
-                                 ("population_band", context.population_band),
-                                 ("budget_band", context.budget_band)] if value),
+            (
+                Case(
+                    When(**{name: value}, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+                for name, value in [
+                    ("jurisdiction_type", context.jurisdiction_type),
+                    ("population_band", context.population_band),
+                    ("budget_band", context.budget_band),
+                ]
+                if value
+            ),
             Value(0),
-        )  # fmt: skip
+        )
         qs = qs.annotate(fit=score)
         order = ("-fit", *SORTS["newest"])
     return (

@@ -36,28 +36,70 @@ from .models import (
 
 ITEM_FIELDS = ["title", "summary", "organization", "visibility", "language"]
 PRACTICE_FIELDS = [
-    "contribution_kind", "challenge", "context", "approach", "implementation", "lessons",
-    "replication", "contacts", "costs", "cost_amount", "cost_currency", "staff_fte",
-    "start_date", "end_date", "stage", "licence", "jurisdiction_type", "population_band",
-    "budget_band", "service_area", "needs_data", "needs_skills", "needs_technology",
-    "needs_procurement", "needs_legal_basis", "prerequisites",
-]  # fmt: skip
+    "contribution_kind",
+    "challenge",
+    "context",
+    "approach",
+    "implementation",
+    "lessons",
+    "replication",
+    "contacts",
+    "costs",
+    "cost_amount",
+    "cost_currency",
+    "staff_fte",
+    "start_date",
+    "end_date",
+    "stage",
+    "licence",
+    "jurisdiction_type",
+    "population_band",
+    "budget_band",
+    "service_area",
+    "needs_data",
+    "needs_skills",
+    "needs_technology",
+    "needs_procurement",
+    "needs_legal_basis",
+    "prerequisites",
+]
 
 # What the history shows, in page order.
 SNAPSHOT_LABELS = {
-    "title": _("Title"), "contribution_kind": _("Kind"), "summary": _("Summary"),
-    "challenge": _("The challenge"), "context": _("The context"), "approach": _("The approach"),
-    "implementation": _("Implementation steps"), "outcomes": _("Outcomes"),
-    "costs": _("Costs and resources"), "cost_amount": _("Total cost"), "cost_currency": _("Currency"),
-    "staff_fte": _("Staff"), "start_date": _("Start date"), "end_date": _("End date"),
-    "stage": _("Status"), "lessons": _("Lessons learned"), "replication": _("Replication"),
-    "contacts": _("Contacts"), "organization": _("Organisation"), "co_authors": _("Co-authors"),
-    "topics": _("Topics"), "sectors": _("Sectors"), "levels": _("Levels of government"),
-    "countries": _("Countries"), "language": _("Language"), "licence": _("Licence"),
-    "visibility": _("Visibility"), "jurisdiction_type": _("Type of jurisdiction"),
-    "population_band": _("Population served"), "budget_band": _("Budget"),
-    "service_area": _("Service area"), "prerequisites": _("Prerequisites"), "links": _("Links"),
-}  # fmt: skip
+    "title": _("Title"),
+    "contribution_kind": _("Kind"),
+    "summary": _("Summary"),
+    "challenge": _("The challenge"),
+    "context": _("The context"),
+    "approach": _("The approach"),
+    "implementation": _("Implementation steps"),
+    "outcomes": _("Outcomes"),
+    "costs": _("Costs and resources"),
+    "cost_amount": _("Total cost"),
+    "cost_currency": _("Currency"),
+    "staff_fte": _("Staff"),
+    "start_date": _("Start date"),
+    "end_date": _("End date"),
+    "stage": _("Status"),
+    "lessons": _("Lessons learned"),
+    "replication": _("Replication"),
+    "contacts": _("Contacts"),
+    "organization": _("Organisation"),
+    "co_authors": _("Co-authors"),
+    "topics": _("Topics"),
+    "sectors": _("Sectors"),
+    "levels": _("Levels of government"),
+    "countries": _("Countries"),
+    "language": _("Language"),
+    "licence": _("Licence"),
+    "visibility": _("Visibility"),
+    "jurisdiction_type": _("Type of jurisdiction"),
+    "population_band": _("Population served"),
+    "budget_band": _("Budget"),
+    "service_area": _("Service area"),
+    "prerequisites": _("Prerequisites"),
+    "links": _("Links"),
+}
 
 
 @dataclass
@@ -294,9 +336,12 @@ def restore_revision(*, member, practice_id: int, number: int) -> Practice:
     )
     _apply(practice, data)
     revisions.record_revision(
-        practice.item, author=member, message=_("Restored version %(n)s") % {"n": number},
-        snapshot=snapshot(practice), restored_from=number,
-    )  # fmt: skip
+        practice.item,
+        author=member,
+        message=_("Restored version %(n)s") % {"n": number},
+        snapshot=snapshot(practice),
+        restored_from=number,
+    )
     return practice
 
 
@@ -325,9 +370,11 @@ def start_adaptation(*, member, source_id: int) -> Practice:
         links=old["links"],
     )
     return create_draft(
-        author=member, data=data, adapted_from=source,
+        author=member,
+        data=data,
+        adapted_from=source,
         message=_("Adapted from “%(title)s”") % {"title": source.item.title},
-    )  # fmt: skip
+    )
 
 
 def _refresh_adoption_counts(practice: Practice) -> None:
@@ -342,9 +389,15 @@ def _refresh_adoption_counts(practice: Practice) -> None:
 
 @transaction.atomic
 def report_adoption(
-    *, member, practice_id: int, organization: Organization, stage: str, adopted_on: date,
-    notes: str = "", outcomes: list[dict] | None = None,
-) -> Adoption:  # fmt: skip
+    *,
+    member,
+    practice_id: int,
+    organization: Organization,
+    stage: str,
+    adopted_on: date,
+    notes: str = "",
+    outcomes: list[dict] | None = None,
+) -> Adoption:
     """Record (or update) that an organisation adopted a contribution, with its own results."""
     practice = _locked(practice_id)
     if not permissions.can_report_adoption(member, practice, organization):
@@ -352,9 +405,10 @@ def report_adoption(
     if adopted_on > timezone.localdate():
         raise DomainError(_("The date is in the future."), field="adopted_on")
     adoption, _created = Adoption.objects.update_or_create(
-        practice=practice, organization=organization,
+        practice=practice,
+        organization=organization,
         defaults={"stage": stage, "adopted_on": adopted_on, "notes": notes, "reported_by": member},
-    )  # fmt: skip
+    )
     adoption.full_clean()
     if outcomes is not None:
         adoption.outcomes.all().delete()
@@ -373,10 +427,12 @@ def save_member_context(
     context, _created = MemberContext.objects.update_or_create(
         member=member,
         defaults={
-            "jurisdiction_type": jurisdiction_type, "population_band": population_band,
-            "budget_band": budget_band, "country": member.country or "",
+            "jurisdiction_type": jurisdiction_type,
+            "population_band": population_band,
+            "budget_band": budget_band,
+            "country": member.country or "",
         },
-    )  # fmt: skip
+    )
     return context
 
 

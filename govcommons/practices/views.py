@@ -78,11 +78,15 @@ def practice_detail(request, slug: str):
 def _sections(practice: Practice) -> list[tuple[str, str, str]]:
     """(anchor, heading, html) of the filled Markdown sections, for the page and its contents."""
     fields = [
-        ("challenge", _("The challenge")), ("context", _("The context")), ("approach", _("The approach")),
-        ("implementation", _("Implementation steps")), ("costs", _("Costs and resources")),
-        ("lessons", _("Lessons learned and pitfalls")), ("replication", _("What it would take to replicate it")),
+        ("challenge", _("The challenge")),
+        ("context", _("The context")),
+        ("approach", _("The approach")),
+        ("implementation", _("Implementation steps")),
+        ("costs", _("Costs and resources")),
+        ("lessons", _("Lessons learned and pitfalls")),
+        ("replication", _("What it would take to replicate it")),
         ("contacts", _("Contacts")),
-    ]  # fmt: skip
+    ]
     return [
         (name, label, render_markdown(getattr(practice, name)))
         for name, label in fields
@@ -202,10 +206,12 @@ def practice_edit(request, slug: str):
         else:
             try:
                 services.update_practice(
-                    member=request.user, practice_id=practice.pk, data=data,
+                    member=request.user,
+                    practice_id=practice.pk,
+                    data=data,
                     base_revision=form.cleaned_data["base_revision"] or 0,
                     message=form.cleaned_data.get("message") or "",
-                )  # fmt: skip
+                )
             except ConflictError as error:
                 add_service_error(form, error)
                 current = selectors.get_practice_for(request.user, slug)
@@ -227,9 +233,17 @@ def practice_edit(request, slug: str):
     return render(
         request,
         "practices/form.html",
-        _form_context(form, outcome_set, link_set, kind, practice, conflict_diff=conflict_diff, preview=preview,
-                      can_publish=permissions.can_publish(request.user, practice)),
-    )  # fmt: skip
+        _form_context(
+            form,
+            outcome_set,
+            link_set,
+            kind,
+            practice,
+            conflict_diff=conflict_diff,
+            preview=preview,
+            can_publish=permissions.can_publish(request.user, practice),
+        ),
+    )
 
 
 @verified_required
@@ -280,11 +294,14 @@ def practice_compare(request, slug: str):
         request,
         "practices/compare.html",
         {
-            "practice": practice, "item": practice.item, "old": old, "new": new,
+            "practice": practice,
+            "item": practice.item,
+            "old": old,
+            "new": new,
             "diffs": revisions.diff_snapshots(old.snapshot, new.snapshot, services.SNAPSHOT_LABELS),
             "can_restore": permissions.can_restore(request.user, practice),
         },
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -384,9 +401,11 @@ def attachment_download(request, slug: str, attachment_id: int):
     practice = selectors.get_practice_for(request.user, slug)
     attachment = get_object_or_404(practice.attachments.all(), pk=attachment_id)
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
         content_type=attachment.content_type,
-    )  # fmt: skip
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
