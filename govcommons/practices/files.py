@@ -8,6 +8,7 @@ import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 OOXML = {
@@ -68,8 +69,8 @@ def check_attachment(upload) -> tuple[str, str]:
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB."),
-            params={"size": round(upload.size / 1_048_576, 1), "limit": limit // 1_048_576},
+            _("The file is %(size)s; the limit is %(limit)s."),
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             code="too_large",
         )
     if upload.size == 0:

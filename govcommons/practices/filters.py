@@ -39,7 +39,10 @@ class PracticeFilterForm(forms.Form):
     def filters_and_sort(self) -> tuple[PracticeFilters, str]:
         self.is_valid()
         data = self.cleaned_data
-        text = {name: str(self.data.get(name, ""))[:100] for name in TEXT_FILTERS}
+        # PostgreSQL refuses NUL characters in text parameters: drop them, never a 500.
+        text = {
+            name: str(self.data.get(name, "")).replace("\x00", "")[:100] for name in TEXT_FILTERS
+        }
         text["country"] = text["country"].upper()[:2]
         filters = PracticeFilters(
             **text,

@@ -281,6 +281,10 @@ class PracticeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # Browsers send textarea line breaks as CRLF; store LF so versions compare cleanly.
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n")
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date is before the start date."))

@@ -47,6 +47,12 @@ class PracticeFilters:
     budget_band: str = ""
     q: str = ""
 
+    def __post_init__(self) -> None:
+        # PostgreSQL refuses NUL characters in parameters: whatever the caller, drop them.
+        for name, value in vars(self).items():
+            if isinstance(value, str):
+                setattr(self, name, value.replace("\x00", ""))
+
 
 def _topic_ids(slug: str) -> list[int]:
     """A topic and its sub-topics: filtering on "Digital services" includes "Open data"."""
@@ -130,6 +136,19 @@ def _counts(qs: QuerySet, key: str) -> dict:
     }
 
 
+def _topic_counts(qs: QuerySet, parent_of: dict[int, int | None]) -> dict[int, int]:
+    """What filtering on each topic would give: its contributions and its sub-topics' (as
+    `_topic_ids` filters), each contribution counted once."""
+    reached: dict[int, set[int]] = {}
+    for practice_id, topic_id in qs.order_by().values_list("pk", "topics"):
+        if topic_id is None:
+            continue
+        for pk in (topic_id, parent_of.get(topic_id)):
+            if pk is not None:
+                reached.setdefault(pk, set()).add(practice_id)
+    return {pk: len(ids) for pk, ids in reached.items()}
+
+
 def facets(viewer, f: PracticeFilters) -> dict[str, list[tuple[str, str, int]]]:
     """For each filter, its values with how many contributions each would give, the other
     filters applied (so a reader sees what choosing it would leave). One query per facet."""
@@ -139,8 +158,10 @@ def facets(viewer, f: PracticeFilters) -> dict[str, list[tuple[str, str, int]]]:
         counts = _counts(_apply(base, f, skip=skip), key)
         return [(value, label, counts[value]) for value, label in labels if counts.get(value)]
 
-    topics = list(Topic.objects.order_by("name").values_list("pk", "slug", "name"))
-    topic_counts = _counts(_apply(base, f, skip="topic"), "topics")
+    topics = list(Topic.objects.order_by("name").values_list("pk", "slug", "name", "parent_id"))
+    topic_counts = _topic_counts(
+        _apply(base, f, skip="topic"), {pk: parent for pk, _s, _n, parent in topics}
+    )
     orgs = _counts(_apply(base, f, skip="organization"), "item__organization")
     org_names = dict(
         Organization.objects.filter(pk__in=[k for k in orgs if k]).values_list("pk", "slug")
@@ -151,7 +172,9 @@ def facets(viewer, f: PracticeFilters) -> dict[str, list[tuple[str, str, int]]]:
     return {
         "kind": facet("kind", "contribution_kind", ContributionKind.choices),
         "topic": [
-            (slug, name, topic_counts[pk]) for pk, slug, name in topics if topic_counts.get(pk)
+            (slug, name, topic_counts[pk])
+            for pk, slug, name, _parent in topics
+            if topic_counts.get(pk)
         ],
         "sector": facet(
             "sector", "sectors__slug", Sector.objects.order_by("name").values_list("slug", "name")

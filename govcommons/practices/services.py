@@ -412,7 +412,12 @@ def report_adoption(
     adoption.full_clean()
     if outcomes is not None:
         adoption.outcomes.all().delete()
-        rows = [AdoptionOutcome(adoption=adoption, **o) for o in outcomes]
+        # A practice's outcome rows also carry a source; an adoption's do not.
+        keep = ("name", "unit", "baseline", "result", "period")
+        rows = [
+            AdoptionOutcome(adoption=adoption, **{k: o[k] for k in keep if k in o})
+            for o in outcomes
+        ]
         for row in rows:
             row.full_clean(exclude=["adoption"])
         AdoptionOutcome.objects.bulk_create(rows)

@@ -217,7 +217,7 @@ def practice_edit(request, slug: str):
                 current = selectors.get_practice_for(request.user, slug)
                 mine = {
                     **services.snapshot(current),
-                    **{k: str(v) if v is not None else "" for k, v in data.fields.items()},
+                    **{k: services._plain(v) for k, v in data.fields.items()},
                 }
                 conflict_diff = revisions.diff_snapshots(
                     services.snapshot(current), mine, services.SNAPSHOT_LABELS

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0003_item_revision_item_item_listing_idx_and_more'),
+        ('core', '0003_items_and_revisions'),
         ('organizations', '0001_initial'),
         ('taxonomy', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
