@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     "django_countries",
     "django_tasks",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "govcommons.organizations",
     "govcommons.accounts",
     "govcommons.notifications",
+    "govcommons.practices",
     "govcommons.api",
 ]
 
@@ -255,7 +257,9 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FORMS_URLFIELD_ASSUME_HTTPS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"

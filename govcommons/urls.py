@@ -2,17 +2,43 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpResponse
 from django.urls import include, path
 from django.views.static import serve
 
 from govcommons.api.api import api
 from govcommons.core import views as core_views
+from govcommons.practices.sitemaps import PracticeSitemap
+
+SITEMAPS = {"practices": PracticeSitemap}
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /settings/",
+        "Disallow: /moderation/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("about/", core_views.about, name="about"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("robots.txt", robots_txt),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
@@ -20,6 +46,7 @@ urlpatterns = [
     path("", include("govcommons.organizations.urls")),
     path("", include("govcommons.taxonomy.urls")),
     path("", include("govcommons.notifications.urls")),
+    path("", include("govcommons.practices.urls")),
 ]
 
 if settings.MEDIA_URL.startswith("/") and settings.STORAGES["default"]["BACKEND"].endswith(

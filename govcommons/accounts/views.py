@@ -11,6 +11,7 @@ from govcommons.core.errors import DomainError
 from govcommons.core.forms import add_service_error
 from govcommons.core.pagination import paginate
 from govcommons.organizations import selectors as organization_selectors
+from govcommons.practices.selectors import practices_by_author
 
 from . import permissions, selectors, services
 from .decorators import moderator_required
@@ -34,6 +35,10 @@ def profile(request, handle: str):
             "shown": permissions.visible_profile_fields(request.user, member),
             "roles": selectors.active_roles(member),
             "can_manage_roles": bool(permissions.grantable_roles(request.user)),
+            "practices_page": paginate(
+                practices_by_author(request.user, member).select_related("item__organization"),
+                request.GET.get("page"),
+            ),
         },
     )
 

@@ -1,5 +1,6 @@
 """API authentication: personal tokens as Bearer, or the browser session (with CSRF)."""
 
+from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from govcommons.accounts.services import authenticate_api_token
@@ -26,3 +27,19 @@ class SessionAuth(APIKeyCookie):
 
 
 token_or_session = [TokenAuth(), SessionAuth()]
+
+
+def caller(request):
+    """Who calls a public operation: the token's member, else the session's, else anonymous.
+
+    A token that is sent but not valid is refused (401), never read as an anonymous call.
+    """
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return request.user
+    scheme, _space, token = header.partition(" ")
+    member = authenticate_api_token(token.strip()) if scheme.lower() == "bearer" else None
+    if member is None:
+        raise AuthenticationError
+    request.user = member
+    return member

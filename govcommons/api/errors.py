@@ -66,6 +66,8 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def refused(request, exc):
         extra = {"field": exc.field} if exc.field else {}
+        # An adapter may add machine-readable members (e.g. current_revision on a conflict).
+        extra.update(getattr(exc, "problem_members", {}))
         return problem(api, request, exc.status_code, exc.message, **extra)
 
     @api.exception_handler(Throttled)

@@ -1,6 +1,10 @@
 """Schemas shared across the API."""
 
+from typing import Any
+
 from ninja import Schema
+from ninja.schema import DjangoGetter
+from pydantic import model_validator
 
 
 class Problem(Schema):
@@ -8,3 +12,26 @@ class Problem(Schema):
     title: str
     status: int
     detail: str
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class InputSchema(Schema):
+    """Base of every request body and query: NUL characters are refused (422), as forms do;
+    PostgreSQL cannot store them."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def refuse_nul_characters(cls, data: Any) -> Any:
+        raw = data._obj if isinstance(data, DjangoGetter) else data
+        if _has_nul(raw):
+            raise ValueError("Text may not contain NUL characters.")
+        return data

@@ -13,10 +13,13 @@ from govcommons.accounts.decorators import moderator_required
 from govcommons.core.errors import ConflictError, DomainError
 from govcommons.core.forms import add_service_error
 from govcommons.core.pagination import paginate
+from govcommons.practices import selectors as practice_selectors
 
 from . import permissions, selectors, services
 from .forms import DirectoryFilterForm, OrganizationForm, ProposalDecisionForm, ProposalForm
 from .models import Organization, OrganizationProposal
+
+PRACTICES_SHOWN = 10
 
 
 def directory(request):
@@ -54,6 +57,18 @@ def detail(request, slug: str):
                 request.GET.get("page"),
             ),
             "can_edit": permissions.can_edit_organizations(request.user),
+            # One more than shown, to know whether to offer "see all" without a count query.
+            "owned_practices": list(
+                practice_selectors.practices_of_organization(request.user, organization)[
+                    : PRACTICES_SHOWN + 1
+                ]
+            ),
+            "adopted_practices": list(
+                practice_selectors.practices_adopted_by(request.user, organization)[
+                    : PRACTICES_SHOWN + 1
+                ]
+            ),
+            "practices_shown": PRACTICES_SHOWN,
         },
     )
 

@@ -4,9 +4,12 @@ from django.http import Http404
 from django.shortcuts import render
 
 from govcommons.core.pagination import paginate
+from govcommons.practices.selectors import practices_in_topic
 
 from . import selectors
 from .models import Topic
+
+PRACTICES_SHOWN = 10
 
 
 def topics(request):
@@ -28,5 +31,8 @@ def topic(request, slug: str):
             "topic": current,
             "children": selectors.topic_children(current),
             "experts_page": paginate(experts, request.GET.get("page")),
+            # One more than shown, to know whether to offer "see all" without a count query.
+            "practices": list(practices_in_topic(request.user, current)[: PRACTICES_SHOWN + 1]),
+            "practices_shown": PRACTICES_SHOWN,
         },
     )

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from govcommons.accounts import services as account_services
 from govcommons.accounts.models import Role, RoleGrant, User, VerificationRequest
 from govcommons.organizations.models import Organization, OrganizationDomain, OrganizationProposal
+from govcommons.practices.demo import seed_practices
 from govcommons.taxonomy.models import Sector, Topic
 
 DEMO_PASSWORD = "govcommons-demo"  # noqa: S105 - printed for the demo; refused outside DEBUG
@@ -276,3 +277,4 @@ class Command(BaseCommand):
             f"{User.objects.count()} members. Sign in as admin@govcommons.example, moderator@govcommons.example "
             f"or claire.martin@lyon.fr with the password {DEMO_PASSWORD!r}."
         ))  # fmt: skip
+        seed_practices(self.stdout)

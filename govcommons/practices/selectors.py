@@ -1,0 +1,315 @@
+"""Reads of contributions: the filtered, faceted list and everything one page needs."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django_countries import countries as all_countries
+
+from govcommons.core.models import ItemStatus, Language
+from govcommons.core.permissions import can_view_item, visibility_q
+from govcommons.organizations.models import Organization
+from govcommons.taxonomy.models import LevelOfGovernment, Sector, Topic
+
+from .models import (
+    Adoption,
+    AdoptionStage,
+    BudgetBand,
+    ContributionKind,
+    JurisdictionType,
+    MemberContext,
+    PopulationBand,
+    Practice,
+    Stage,
+)
+
+SORTS = {
+    "newest": ("-item__published_at", "-pk"),
+    "adopted": ("-item__adoption_count", "-item__published_at", "-pk"),
+    "updated": ("-item__updated_at", "-pk"),
+}
+
+
+@dataclass
+class PracticeFilters:
+    kind: str = ""
+    topic: str = ""
+    sector: str = ""
+    level: str = ""
+    country: str = ""
+    organization: str = ""
+    language: str = ""
+    stage: str = ""
+    has_outcomes: bool = False
+    min_adoptions: int = 0
+    jurisdiction_type: str = ""
+    population_band: str = ""
+    budget_band: str = ""
+    q: str = ""
+
+    def __post_init__(self) -> None:
+        # PostgreSQL refuses NUL characters in parameters: whatever the caller, drop them.
+        for name, value in vars(self).items():
+            if isinstance(value, str):
+                setattr(self, name, value.replace("\x00", ""))
+
+
+def _topic_ids(slug: str) -> list[int]:
+    """A topic and its sub-topics: filtering on "Digital services" includes "Open data"."""
+    return list(
+        Topic.objects.filter(Q(slug=slug) | Q(parent__slug=slug)).values_list("pk", flat=True)
+    )
+
+
+def _apply(qs: QuerySet[Practice], f: PracticeFilters, skip: str = "") -> QuerySet[Practice]:
+    if f.kind and skip != "kind":
+        qs = qs.filter(contribution_kind=f.kind)
+    if f.topic and skip != "topic":
+        qs = qs.filter(topics__in=_topic_ids(f.topic))
+    if f.sector and skip != "sector":
+        qs = qs.filter(sectors__slug=f.sector)
+    if f.level and skip != "level":
+        qs = qs.filter(levels__level=f.level)
+    if f.country and skip != "country":
+        qs = qs.filter(countries__country=f.country)
+    if f.organization and skip != "organization":
+        qs = qs.filter(item__organization__slug=f.organization)
+    if f.language and skip != "language":
+        qs = qs.filter(item__language=f.language)
+    if f.stage and skip != "stage":
+        qs = qs.filter(stage=f.stage)
+    if f.has_outcomes and skip != "has_outcomes":
+        qs = qs.filter(has_outcomes=True)
+    if f.min_adoptions and skip != "min_adoptions":
+        qs = qs.filter(item__adoption_count__gte=f.min_adoptions)
+    for name in ("jurisdiction_type", "population_band", "budget_band"):
+        if getattr(f, name) and skip != name:
+            qs = qs.filter(**{name: getattr(f, name)})
+    if f.q and skip != "q":
+        qs = qs.filter(Q(item__title__icontains=f.q) | Q(item__summary__icontains=f.q))
+    return qs.distinct() if (f.topic or f.sector or f.level or f.country) else qs
+
+
+def published_practices(viewer) -> QuerySet[Practice]:
+    """Published contributions this viewer may read."""
+    return Practice.objects.filter(
+        visibility_q(viewer, prefix="item__"), item__status=ItemStatus.PUBLISHED
+    )
+
+
+def practice_list(
+    viewer, filters: PracticeFilters, sort: str = "newest", context: MemberContext | None = None
+):
+    qs = _apply(published_practices(viewer), filters)
+    order = SORTS.get(sort, SORTS["newest"])
+    if sort == "fit" and context is not None:
+        # "Works in places like mine": matches on jurisdiction, population and budget first.
+        score = sum(
+            (
+                Case(
+                    When(**{name: value}, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+                for name, value in [
+                    ("jurisdiction_type", context.jurisdiction_type),
+                    ("population_band", context.population_band),
+                    ("budget_band", context.budget_band),
+                ]
+                if value
+            ),
+            Value(0),
+        )
+        qs = qs.annotate(fit=score)
+        order = ("-fit", *SORTS["newest"])
+    return (
+        qs.select_related("item", "item__organization", "item__author")
+        .prefetch_related("topics", "countries")
+        .order_by(*order)
+    )
+
+
+def _counts(qs: QuerySet, key: str) -> dict:
+    return {
+        row[key]: row["n"]
+        for row in qs.order_by().values(key).annotate(n=Count("pk", distinct=True))
+    }
+
+
+def _topic_counts(qs: QuerySet, parent_of: dict[int, int | None]) -> dict[int, int]:
+    """What filtering on each topic would give: its contributions and its sub-topics' (as
+    `_topic_ids` filters), each contribution counted once."""
+    reached: dict[int, set[int]] = {}
+    for practice_id, topic_id in qs.order_by().values_list("pk", "topics"):
+        if topic_id is None:
+            continue
+        for pk in (topic_id, parent_of.get(topic_id)):
+            if pk is not None:
+                reached.setdefault(pk, set()).add(practice_id)
+    return {pk: len(ids) for pk, ids in reached.items()}
+
+
+def facets(viewer, f: PracticeFilters) -> dict[str, list[tuple[str, str, int]]]:
+    """For each filter, its values with how many contributions each would give, the other
+    filters applied (so a reader sees what choosing it would leave). One query per facet."""
+    base = published_practices(viewer)
+
+    def facet(skip: str, key: str, labels) -> list[tuple[str, str, int]]:
+        counts = _counts(_apply(base, f, skip=skip), key)
+        return [(value, label, counts[value]) for value, label in labels if counts.get(value)]
+
+    topics = list(Topic.objects.order_by("name").values_list("pk", "slug", "name", "parent_id"))
+    topic_counts = _topic_counts(
+        _apply(base, f, skip="topic"), {pk: parent for pk, _s, _n, parent in topics}
+    )
+    orgs = _counts(_apply(base, f, skip="organization"), "item__organization")
+    org_names = dict(
+        Organization.objects.filter(pk__in=[k for k in orgs if k]).values_list("pk", "slug")
+    )
+    org_labels = dict(
+        Organization.objects.filter(pk__in=[k for k in orgs if k]).values_list("pk", "name")
+    )
+    return {
+        "kind": facet("kind", "contribution_kind", ContributionKind.choices),
+        "topic": [
+            (slug, name, topic_counts[pk])
+            for pk, slug, name, _parent in topics
+            if topic_counts.get(pk)
+        ],
+        "sector": facet(
+            "sector", "sectors__slug", Sector.objects.order_by("name").values_list("slug", "name")
+        ),
+        "level": facet("level", "levels__level", LevelOfGovernment.choices),
+        "country": facet("country", "countries__country", list(all_countries)),
+        "organization": sorted(
+            ((org_names[pk], org_labels[pk], n) for pk, n in orgs.items() if pk), key=lambda x: x[1]
+        ),
+        "language": facet("language", "item__language", Language.choices),
+        "stage": facet("stage", "stage", Stage.choices),
+        "jurisdiction_type": facet(
+            "jurisdiction_type", "jurisdiction_type", JurisdictionType.choices
+        ),
+        "population_band": facet("population_band", "population_band", PopulationBand.choices),
+        "budget_band": facet("budget_band", "budget_band", BudgetBand.choices),
+    }
+
+
+def get_practice_for(viewer, slug: str) -> Practice:
+    """The contribution page's data in a fixed number of queries; 404 when it may not be seen."""
+    practice = (
+        Practice.objects.select_related(
+            "item", "item__author", "item__organization", "adapted_from", "adapted_from__item"
+        )
+        .prefetch_related(
+            "item__co_authors",
+            "topics",
+            "sectors",
+            "levels",
+            "countries",
+            "outcomes",
+            "links",
+            "attachments",
+            Prefetch(
+                "adoptions",
+                queryset=Adoption.objects.select_related("organization").prefetch_related(
+                    "outcomes"
+                ),
+            ),
+            Prefetch(
+                "adaptations",
+                queryset=Practice.objects.select_related("item").filter(
+                    item__status=ItemStatus.PUBLISHED
+                ),
+            ),
+        )
+        .filter(item__slug=slug)
+        .first()
+    )
+    if practice is None or not can_view_item(viewer, practice.item):
+        raise Http404
+    return practice
+
+
+def adoption_summary(practice: Practice) -> dict:
+    """Counts by stage and by country for the page's list and small chart (prefetched rows)."""
+    adoptions = list(practice.adoptions.all())
+    by_stage = {stage: 0 for stage, _label in AdoptionStage.choices}
+    by_country: dict[str, int] = {}
+    for adoption in adoptions:
+        by_stage[adoption.stage] += 1
+        name = adoption.organization.country.name
+        by_country[name] = by_country.get(name, 0) + 1
+    return {
+        "organizations": len(adoptions),
+        "countries": len(by_country),
+        "by_stage": [(AdoptionStage(s).label, n) for s, n in by_stage.items()],
+        "by_country": sorted(by_country.items(), key=lambda kv: (-kv[1], kv[0])),
+    }
+
+
+def drafts_of(member) -> QuerySet[Practice]:
+    return (
+        Practice.objects.filter(
+            Q(item__author=member) | Q(item__co_authors=member), item__status=ItemStatus.DRAFT
+        )
+        .select_related("item")
+        .distinct()
+        .order_by("-item__updated_at")
+    )
+
+
+def practices_by_author(viewer, member) -> QuerySet[Practice]:
+    return (
+        published_practices(viewer)
+        .filter(Q(item__author=member) | Q(item__co_authors=member))
+        .distinct()
+        .select_related("item")
+        .order_by("-item__published_at")
+    )
+
+
+def practices_of_organization(viewer, organization) -> QuerySet[Practice]:
+    return (
+        published_practices(viewer)
+        .filter(item__organization=organization)
+        .select_related("item")
+        .order_by("-item__published_at")
+    )
+
+
+def practices_adopted_by(viewer, organization) -> QuerySet[Adoption]:
+    visible = published_practices(viewer).values("pk")
+    return (
+        Adoption.objects.filter(organization=organization, practice__in=visible)
+        .select_related("practice__item")
+        .order_by("-adopted_on")
+    )
+
+
+def practices_in_topic(viewer, topic) -> QuerySet[Practice]:
+    return (
+        published_practices(viewer)
+        .filter(topics__in=_topic_ids(topic.slug))
+        .distinct()
+        .select_related("item", "item__organization")
+        .order_by("-item__published_at")
+    )
+
+
+LEVEL_TO_JURISDICTION = {
+    "local": JurisdictionType.MUNICIPALITY,
+    "regional": JurisdictionType.REGION,
+    "national": JurisdictionType.NATIONAL_AGENCY,
+    "international": JurisdictionType.INTERNATIONAL,
+}
+
+
+def context_from_organization(organization) -> dict:
+    """A first guess of "my context" from the member's organisation, for them to correct."""
+    return {"jurisdiction_type": LEVEL_TO_JURISDICTION.get(organization.level, "")}
+
+
+def member_context(member) -> MemberContext | None:
+    if not member.is_authenticated:
+        return None
+    return MemberContext.objects.filter(member=member).first()
