@@ -110,7 +110,7 @@ def test_topic_page_query_count_does_not_grow(
         make_topic(name=f"Sub {n:02d}", parent=topic)
         make_member(password=None, verified=True).expertise.add(topic)
     client.force_login(member)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         response = client.get(topic.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["experts_page"].object_list) == min(count, 20)
