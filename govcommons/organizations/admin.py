@@ -1,10 +1,22 @@
+from django import forms
 from django.contrib import admin
 
 from .models import Organization, OrganizationDomain, OrganizationProposal
 
 
+class DomainForm(forms.ModelForm):
+    class Meta:
+        model = OrganizationDomain
+        fields = ["domain"]
+
+    def clean_domain(self):
+        # Verification compares lower-case domains; store them so.
+        return self.cleaned_data["domain"].strip().lower().lstrip("@")
+
+
 class DomainInline(admin.TabularInline):
     model = OrganizationDomain
+    form = DomainForm
     extra = 1
 
 

@@ -1,6 +1,7 @@
 """Input for contributions. Each kind shows the fields that fit it (a tip is short)."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -389,9 +390,14 @@ def link_rows(formset) -> list[dict]:
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("Add a file"),
-        help_text=_("PDF, office documents, images or CSV, up to 20 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, office documents, images or CSV, up to %(mb)s MB."
+        ) % {"mb": settings.ATTACHMENT_MAX_BYTES // 1_048_576}
 
 
 class AdoptionForm(forms.Form):

@@ -183,11 +183,9 @@ class PracticeCountry(models.Model):
         return str(self.country)
 
 
-class Outcome(models.Model):
+class Metric(models.Model):
     """A measured result: "days to repair a reported pothole: 21 -> 6 over 12 months"."""
 
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="outcomes")
-    position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("what was measured"), max_length=200)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     baseline = models.DecimalField(
@@ -195,13 +193,23 @@ class Outcome(models.Model):
     )
     result = models.DecimalField(_("after"), max_digits=16, decimal_places=4)
     period = models.CharField(_("over what period"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outcome(Metric):
+    """An outcome the contribution's authors report."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="outcomes")
+    position = models.PositiveSmallIntegerField(default=0)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Attachment(models.Model):
@@ -279,21 +287,13 @@ class Adoption(models.Model):
         return f"{self.organization} adopted {self.practice}"
 
 
-class AdoptionOutcome(models.Model):
+class AdoptionOutcome(Metric):
+    """A result the adopting organisation measured for itself."""
+
     adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="outcomes")
-    name = models.CharField(_("what was measured"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=50, blank=True)
-    baseline = models.DecimalField(
-        _("before"), max_digits=16, decimal_places=4, null=True, blank=True
-    )
-    result = models.DecimalField(_("after"), max_digits=16, decimal_places=4)
-    period = models.CharField(_("over what period"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class MemberContext(models.Model):

@@ -116,7 +116,8 @@ class PracticeInput:
     co_authors: list = field(default_factory=list)
 
 
-def _plain(value):
+def plain_value(value):
+    """A value as JSON would keep it: 21.0000 -> "21", dates in ISO form, organisations by name."""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, date):
@@ -129,9 +130,9 @@ def _plain(value):
 def snapshot(practice: Practice) -> dict:
     """The editable content as plain JSON, for revisions and diffs."""
     item = practice.item
-    data = {name: _plain(getattr(item, name)) for name in ITEM_FIELDS}
+    data = {name: plain_value(getattr(item, name)) for name in ITEM_FIELDS}
     data["organization_id"] = item.organization_id
-    data.update({name: _plain(getattr(practice, name)) for name in PRACTICE_FIELDS})
+    data.update({name: plain_value(getattr(practice, name)) for name in PRACTICE_FIELDS})
     data["topics"] = sorted(t.name for t in practice.topics.all())
     data["topic_ids"] = sorted(t.pk for t in practice.topics.all())
     data["sectors"] = sorted(s.name for s in practice.sectors.all())
@@ -142,7 +143,7 @@ def snapshot(practice: Practice) -> dict:
     data["co_author_ids"] = sorted(m.pk for m in item.co_authors.all())
     data["outcomes"] = [
         {
-            k: _plain(getattr(o, k))
+            k: plain_value(getattr(o, k))
             for k in ("name", "unit", "baseline", "result", "period", "source")
         }
         for o in practice.outcomes.all()

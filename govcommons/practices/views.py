@@ -101,7 +101,10 @@ def _formsets(request, practice: Practice | None, kind: str):
             request.POST, prefix=prefix_l
         )
     outcomes = [
-        {k: getattr(o, k) for k in ("name", "unit", "baseline", "result", "period", "source")}
+        {
+            k: services.plain_value(getattr(o, k))
+            for k in ("name", "unit", "baseline", "result", "period", "source")
+        }
         for o in (practice.outcomes.all() if practice else [])
     ]
     links = [
@@ -217,7 +220,7 @@ def practice_edit(request, slug: str):
                 current = selectors.get_practice_for(request.user, slug)
                 mine = {
                     **services.snapshot(current),
-                    **{k: services._plain(v) for k, v in data.fields.items()},
+                    **{k: services.plain_value(v) for k, v in data.fields.items()},
                 }
                 conflict_diff = revisions.diff_snapshots(
                     services.snapshot(current), mine, services.SNAPSHOT_LABELS
