@@ -88,7 +88,11 @@ def _sections(practice: Practice) -> list[tuple[str, str, str]]:
         ("contacts", _("Contacts")),
     ]
     return [
-        (name, label, render_markdown(getattr(practice, name)))
+        (
+            name,
+            label,
+            render_markdown(getattr(practice, name), heading_offset=2, anchor_prefix=f"{name}-"),
+        )
         for name, label in fields
         if getattr(practice, name).strip()
     ]
@@ -196,7 +200,7 @@ def practice_edit(request, slug: str):
         data = form.to_input(outcome_rows(outcome_set), link_rows(link_set))
         if "preview" in request.POST:
             preview = {
-                name: render_markdown(data.fields.get(name, ""))
+                name: render_markdown(data.fields.get(name, ""), heading_offset=2)
                 for name in (
                     "summary",
                     "challenge",
