@@ -16,9 +16,13 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 # pytest (8.2+) sets PYTEST_VERSION: tests run with production settings, minus HTTPS.
 TESTING = "PYTEST_VERSION" in os.environ
+# Processes that serve requests or run tasks (wsgi.py, asgi.py, run_worker) must have the real
+# key: they sign sessions, tokens and links. Other management commands (makemigrations, check,
+# shell) run on a developer's machine without one; `check --deploy` flags the placeholder.
+SERVING = os.environ.get("GOVCOMMONS_SERVING") == "1"
 SECRET_KEY = env(
     "SECRET_KEY",
-    default="dev-only-insecure-key" if DEBUG or TESTING else environ.Env.NOTSET,
+    default="dev-only-insecure-key" if DEBUG or TESTING or not SERVING else environ.Env.NOTSET,
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
