@@ -154,6 +154,26 @@ def snapshot(practice: Practice) -> dict:
     return data
 
 
+def input_snapshot(data: PracticeInput) -> dict:
+    """What a save of `data` would store, in snapshot form: to show an editor the differences
+    between their unsaved text and the version someone else saved meanwhile."""
+    snap = {name: plain_value(value) for name, value in data.fields.items()}
+    snap["topics"] = sorted(t.name for t in data.topics)
+    snap["sectors"] = sorted(s.name for s in data.sectors)
+    snap["levels"] = sorted(data.levels)
+    snap["countries"] = sorted(str(c) for c in data.countries)
+    snap["co_authors"] = sorted(m.display_name for m in data.co_authors)
+    snap["outcomes"] = [
+        {
+            k: plain_value(o.get(k))
+            for k in ("name", "unit", "baseline", "result", "period", "source")
+        }
+        for o in data.outcomes
+    ]
+    snap["links"] = [{k: link.get(k, "") for k in ("kind", "url", "title")} for link in data.links]
+    return snap
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:180] or "contribution"
     slug = base

@@ -222,12 +222,9 @@ def practice_edit(request, slug: str):
             except ConflictError as error:
                 add_service_error(form, error)
                 current = selectors.get_practice_for(request.user, slug)
-                mine = {
-                    **services.snapshot(current),
-                    **{k: services.plain_value(v) for k, v in data.fields.items()},
-                }
+                saved = services.snapshot(current)
                 conflict_diff = revisions.diff_snapshots(
-                    services.snapshot(current), mine, services.SNAPSHOT_LABELS
+                    saved, {**saved, **services.input_snapshot(data)}, services.SNAPSHOT_LABELS
                 )
                 # The next save is made knowingly over the newer version.
                 form.data = form.data.copy()

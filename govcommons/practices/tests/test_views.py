@@ -1075,3 +1075,32 @@ def test_the_list_runs_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert response.context["page_obj"].paginator.count == count
+
+
+def test_a_conflict_also_shows_differences_in_outcomes(people):
+    practice = write_draft(people.author, co_authors=[people.co_author])
+    first, second = Client(), Client()
+    first.force_login(people.author)
+    second.force_login(people.co_author)
+    co_authors = people.co_author.email
+    assert edit(first, practice, 1, co_authors=co_authors).status_code == 302
+
+    refused = edit(
+        second,
+        practice,
+        1,
+        co_authors=co_authors,
+        **{
+            "outcomes-0-name": "Days to repair a pothole",
+            "outcomes-0-baseline": "21",
+            "outcomes-0-result": "6",
+        },
+    )
+
+    assert refused.status_code == 200
+    diffs = {d.field: d.html for d in refused.context["conflict_diff"]}
+    assert "outcomes" in diffs
+    assert (
+        diffs["outcomes"] == "<ins>name: Days to repair a pothole · baseline: 21 · result: 6</ins>"
+    )
+    assert fresh(practice).revision_number == 2
