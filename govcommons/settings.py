@@ -195,6 +195,15 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# Posting limits per member (core.ratelimit), in the shared cache: count/s|m|h|d.
+POSTING_RATE_LIMITS = {
+    "practice_write": env("RATE_LIMIT_PRACTICE_WRITE", default="60/h"),
+    "adoption": env("RATE_LIMIT_ADOPTION", default="20/h"),
+    "attachment": env("RATE_LIMIT_ATTACHMENT", default="30/h"),
+    "verification_request": "5/d",
+    "organization_proposal": "10/d",
+    "api_token": "20/d",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "GovCommons"
 # Accept the code of the previous or next 30-second window: phones and servers drift.

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from govcommons.core.errors import DomainError
 from govcommons.core.forms import add_service_error
 from govcommons.core.pagination import paginate
+from govcommons.core.ratelimit import limit_posts
 from govcommons.organizations import selectors as organization_selectors
 from govcommons.practices.selectors import practices_by_author
 
@@ -70,6 +71,7 @@ def settings_profile(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("verification_request")
 def verification(request):
     member = request.user
     history = list(selectors.verification_requests_of(member)[:10])
@@ -112,6 +114,7 @@ def withdraw_verification(request, request_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("api_token")
 def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_token = None

@@ -13,6 +13,7 @@ from govcommons.accounts.decorators import moderator_required
 from govcommons.core.errors import ConflictError, DomainError
 from govcommons.core.forms import add_service_error
 from govcommons.core.pagination import paginate
+from govcommons.core.ratelimit import limit_posts
 from govcommons.practices import selectors as practice_selectors
 
 from . import permissions, selectors, services
@@ -129,6 +130,7 @@ def edit(request, slug: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("organization_proposal")
 def propose(request):
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

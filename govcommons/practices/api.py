@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import ValidationError
+from ninja.errors import Throttled, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ValidationInfo, field_validator
 
@@ -23,6 +23,7 @@ from govcommons.accounts.models import User
 from govcommons.accounts.permissions import can_moderate, can_submit_for_review
 from govcommons.api.auth import caller, token_or_session
 from govcommons.api.schemas import InputSchema, Problem
+from govcommons.core import ratelimit
 from govcommons.core.errors import ConflictError
 from govcommons.core.models import ItemStatus, Language, Visibility
 from govcommons.core.permissions import readable_levels
@@ -660,6 +661,12 @@ def get_practice(request, slug: str):
     return selectors.get_practice_for(caller(request), slug)
 
 
+def _posting_allowed(request) -> None:
+    """The page's posting limit applies to the API too (429 problem)."""
+    if not ratelimit.consume(request, "practice_write"):
+        raise Throttled(wait=None)
+
+
 @router.post(
     "",
     response={201: PracticeDetailOut, **WRITE_ERRORS},
@@ -669,6 +676,7 @@ def get_practice(request, slug: str):
 def create_practice(request, payload: PracticeIn):
     """A new draft, visible only to you and its co-authors until you publish it.
     Permission: any signed-in member."""
+    _posting_allowed(request)
     member = request.auth
     data = _to_input(payload, member=member)
     practice = services.create_draft(author=member, data=data, message=payload.message)
@@ -686,6 +694,7 @@ def update_practice(request, slug: str, payload: PracticeUpdateIn):
     as they are. Send the `revision` you read as `base_revision`: if someone saved since,
     nothing is changed and the answer is 409 with `current_revision`.
     Permission: its authors and moderators."""
+    _posting_allowed(request)
     member = request.auth
     practice = selectors.get_practice_for(member, slug)
     data = _to_input(payload, member=member, current=practice)

@@ -14,6 +14,7 @@ from govcommons.core.errors import ConflictError, DomainError
 from govcommons.core.forms import add_service_error
 from govcommons.core.markdown import render_markdown
 from govcommons.core.pagination import paginate
+from govcommons.core.ratelimit import limit_posts
 from govcommons.organizations.models import Organization
 
 from . import permissions, selectors, services
@@ -135,6 +136,7 @@ def _initial(practice: Practice) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("practice_write")
 def practice_create(request):
     kind = request.GET.get("kind") or request.POST.get("kind")
     if kind not in ContributionKind.values:
@@ -183,6 +185,7 @@ def _form_context(form, outcome_set, link_set, kind, practice, **extra) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("practice_write")
 def practice_edit(request, slug: str):
     practice = selectors.get_practice_for(request.user, slug)
     if not permissions.can_edit(request.user, practice):
@@ -322,6 +325,7 @@ def practice_restore(request, slug: str, number: int):
 
 @login_required
 @require_POST
+@limit_posts("practice_write")
 def practice_adapt(request, slug: str):
     source = selectors.get_practice_for(request.user, slug)
     draft = services.start_adaptation(member=request.user, source_id=source.pk)
@@ -335,6 +339,7 @@ def practice_adapt(request, slug: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("adoption")
 def practice_adopt(request, slug: str):
     practice = selectors.get_practice_for(request.user, slug)
     if not permissions.can_report_adoption(request.user, practice):
@@ -370,6 +375,7 @@ def practice_adopt(request, slug: str):
 
 @login_required
 @require_POST
+@limit_posts("attachment")
 def attachment_upload(request, slug: str):
     practice = selectors.get_practice_for(request.user, slug)
     form = AttachmentForm(request.POST, request.FILES)
