@@ -138,57 +138,31 @@ class AdoptionsOut(Schema):
 class PracticeOut(Schema):
     """A contribution in a list."""
 
-    slug: str
-    title: str
-    summary: str
+    slug: str = Field(alias="item.slug")
+    title: str = Field(alias="item.title")
+    summary: str = Field(alias="item.summary")
     contribution_kind: ContributionKind
-    status: ItemStatus
-    visibility: Visibility
-    language: str
+    status: ItemStatus = Field(alias="item.status")
+    visibility: Visibility = Field(alias="item.visibility")
+    language: str = Field(alias="item.language")
     organization: OrganizationRef | None
-    author: MemberRef
+    author: MemberRef = Field(alias="item.author")
     topics: list[TaxonRef]
     countries: list[str]
     stage: Stage
     has_outcomes: bool
-    adoption_count: int
-    adoption_country_count: int
-    revision: int = Field(description="Send it back as base_revision when you update.")
-    published_at: datetime | None
-    updated_at: datetime
+    adoption_count: int = Field(alias="item.adoption_count")
+    adoption_country_count: int = Field(alias="item.adoption_country_count")
+    revision: int = Field(
+        alias="item.revision_number", description="Send it back as base_revision when you update."
+    )
+    published_at: datetime | None = Field(alias="item.published_at")
+    updated_at: datetime = Field(alias="item.updated_at")
     url: str = Field(description="The contribution's page.")
-
-    @staticmethod
-    def resolve_slug(obj) -> str:
-        return obj.item.slug
-
-    @staticmethod
-    def resolve_title(obj) -> str:
-        return obj.item.title
-
-    @staticmethod
-    def resolve_summary(obj) -> str:
-        return obj.item.summary
-
-    @staticmethod
-    def resolve_status(obj) -> str:
-        return obj.item.status
-
-    @staticmethod
-    def resolve_visibility(obj) -> str:
-        return obj.item.visibility
-
-    @staticmethod
-    def resolve_language(obj) -> str:
-        return obj.item.language
 
     @staticmethod
     def resolve_organization(obj):
         return obj.item.organization if obj.item.organization_id else None
-
-    @staticmethod
-    def resolve_author(obj):
-        return obj.item.author
 
     @staticmethod
     def resolve_topics(obj):
@@ -197,26 +171,6 @@ class PracticeOut(Schema):
     @staticmethod
     def resolve_countries(obj) -> list[str]:
         return sorted(c.country.code for c in obj.countries.all())
-
-    @staticmethod
-    def resolve_adoption_count(obj) -> int:
-        return obj.item.adoption_count
-
-    @staticmethod
-    def resolve_adoption_country_count(obj) -> int:
-        return obj.item.adoption_country_count
-
-    @staticmethod
-    def resolve_revision(obj) -> int:
-        return obj.item.revision_number
-
-    @staticmethod
-    def resolve_published_at(obj):
-        return obj.item.published_at
-
-    @staticmethod
-    def resolve_updated_at(obj):
-        return obj.item.updated_at
 
     @staticmethod
     def resolve_url(obj, context) -> str:

@@ -953,3 +953,10 @@ def test_nul_characters_are_refused_with_a_problem_in_bodies_and_filters(client,
         listing = client.get(URL, {name: "road\x00works"})
         assert listing.status_code == 422, name
         assert listing["Content-Type"] == "application/problem+json"
+
+
+def test_openapi_documents_plain_field_names_for_contributions(client, db):
+    schema = client.get("/api/openapi.json").json()
+    properties = schema["components"]["schemas"]["PracticeOut"]["properties"]
+    assert {"slug", "title", "revision", "published_at"} <= set(properties)
+    assert not [name for name in properties if name.startswith("item.")]
