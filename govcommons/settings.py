@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "govcommons.accounts",
     "govcommons.notifications",
     "govcommons.practices",
+    "govcommons.reviews",
     "govcommons.api",
 ]
 
@@ -203,7 +204,21 @@ POSTING_RATE_LIMITS = {
     "verification_request": "5/d",
     "organization_proposal": "10/d",
     "api_token": "20/d",
+    "outdated_flag": env("RATE_LIMIT_OUTDATED_FLAG", default="10/d"),
+    "review_write": env("RATE_LIMIT_REVIEW_WRITE", default="60/h"),
 }
+
+# Peer review. Signed reviews by default: public servants value accountability.
+REVIEWS_SIGNED = env.bool("REVIEWS_SIGNED", default=True)
+REVIEWERS_PER_SUBMISSION = env.int("REVIEWERS_PER_SUBMISSION", default=2)
+REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=21)
+# An overdue reviewer is reminded at most this often (days), by the worker.
+REVIEW_REMINDER_EVERY_DAYS = env.int("REVIEW_REMINDER_EVERY_DAYS", default=3)
+# How often the worker looks for overdue reviews and due re-reviews (seconds).
+REVIEW_SWEEP_SECONDS = env.int("REVIEW_SWEEP_SECONDS", default=3600)
+# Months until a published contribution is due for re-review; per-kind overrides in
+# reviews.workflow.REREVIEW_MONTHS_BY_KIND.
+REREVIEW_MONTHS = env.int("REREVIEW_MONTHS", default=24)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "GovCommons"
 # Accept the code of the previous or next 30-second window: phones and servers drift.

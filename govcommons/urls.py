@@ -21,6 +21,8 @@ def robots_txt(request):
         "Disallow: /accounts/",
         "Disallow: /settings/",
         "Disallow: /moderation/",
+        "Disallow: /reviews/",
+        "Disallow: /notifications/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
@@ -47,6 +49,7 @@ urlpatterns = [
     path("", include("govcommons.taxonomy.urls")),
     path("", include("govcommons.notifications.urls")),
     path("", include("govcommons.practices.urls")),
+    path("", include("govcommons.reviews.urls")),
 ]
 
 if settings.MEDIA_URL.startswith("/") and settings.STORAGES["default"]["BACKEND"].endswith(

@@ -151,8 +151,8 @@ class RoleGrantForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("role") == Role.EXPERT_REVIEWER and not cleaned.get("topic"):
-            self.add_error("topic", _("Choose the topic this expert reviews."))
+        if cleaned.get("role") in (Role.EXPERT_REVIEWER, Role.EDITOR) and not cleaned.get("topic"):
+            self.add_error("topic", _("Choose the topic this role is for."))
         return cleaned
 
 

@@ -206,6 +206,8 @@ class VerificationRequest(models.Model):
 
 class Role(models.TextChoices):
     EXPERT_REVIEWER = "expert_reviewer", _("Expert reviewer")
+    # An expert who also runs peer review in their topic: invites reviewers, decides, publishes.
+    EDITOR = "editor", _("Editor")
     MODERATOR = "moderator", _("Moderator")
     ADMINISTRATOR = "administrator", _("Administrator")
 
@@ -223,7 +225,7 @@ class RoleGrant(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        help_text=_("Expert reviewers review in one topic."),
+        help_text=_("Expert reviewers and editors work in one topic."),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     granted_by = models.ForeignKey(
@@ -250,8 +252,8 @@ class RoleGrant(models.Model):
                 name="rolegrant_one_active_sitewide",
             ),
             models.CheckConstraint(
-                condition=Q(role="expert_reviewer", topic__isnull=False)
-                | (~Q(role="expert_reviewer") & Q(topic__isnull=True)),
+                condition=Q(role__in=["expert_reviewer", "editor"], topic__isnull=False)
+                | (~Q(role__in=["expert_reviewer", "editor"]) & Q(topic__isnull=True)),
                 name="rolegrant_topic_only_for_experts",
             ),
         ]

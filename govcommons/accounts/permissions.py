@@ -35,11 +35,11 @@ def can_administer(user) -> bool:
 
 
 def grantable_roles(actor) -> list[str]:
-    """Administrators grant every role; moderators grant expert reviewer only."""
+    """Administrators grant every role; moderators grant the topic roles (expert, editor)."""
     if can_administer(actor):
-        return [Role.EXPERT_REVIEWER, Role.MODERATOR, Role.ADMINISTRATOR]
+        return [Role.EXPERT_REVIEWER, Role.EDITOR, Role.MODERATOR, Role.ADMINISTRATOR]
     if can_moderate(actor):
-        return [Role.EXPERT_REVIEWER]
+        return [Role.EXPERT_REVIEWER, Role.EDITOR]
     return []
 
 

@@ -219,6 +219,10 @@ def _sync_role_flags(member: User) -> None:
     member.save(update_fields=["is_moderator", "is_superuser", "is_staff"])
 
 
+# Roles held in one topic; the others are site-wide.
+TOPIC_ROLES = {Role.EXPERT_REVIEWER, Role.EDITOR}
+
+
 @transaction.atomic
 def grant_role(
     *, actor: User | None, member: User, role: str, topic: Topic | None = None, note: str = ""
@@ -226,9 +230,9 @@ def grant_role(
     """Grant a role, logged with who and when. actor=None is the command line (createsuperuser)."""
     if actor is not None and not permissions.can_grant_role(actor, role):
         raise PermissionDenied
-    if role == Role.EXPERT_REVIEWER and topic is None:
-        raise DomainError(_("Choose the topic this expert reviews."), field="topic")
-    if role != Role.EXPERT_REVIEWER:
+    if role in TOPIC_ROLES and topic is None:
+        raise DomainError(_("Choose the topic this role is for."), field="topic")
+    if role not in TOPIC_ROLES:
         topic = None
     member = User.objects.select_for_update().get(pk=member.pk)
     grant = RoleGrant(member=member, role=role, topic=topic, note=note, granted_by=actor)

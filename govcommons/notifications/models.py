@@ -1,4 +1,5 @@
-"""Outgoing email, stored before it is sent so that a re-run of the task never sends twice."""
+"""Outgoing email, stored before it is sent so that a re-run of the task never sends twice;
+and in-site notifications (the bell)."""
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ class EmailCategory(models.TextChoices):
     ACCOUNT = "account", _("Account and security")
     VERIFICATION = "verification", _("Verification decisions")
     MODERATION = "moderation", _("Moderation work")
+    REVIEWS = "reviews", _("Peer review: invitations, reminders, reviews and decisions")
 
 
 class OutgoingEmail(models.Model):
@@ -58,3 +60,32 @@ class EmailPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.category}={'on' if self.enabled else 'off'}"
+
+
+class Notification(models.Model):
+    """Something a member should see or act on, shown under the bell until read."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    category = models.CharField(max_length=20, choices=EmailCategory)
+    # Idempotency: a re-run of the same step never notifies twice.
+    key = models.CharField(max_length=200, unique=True)
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.message

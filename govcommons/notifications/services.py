@@ -116,3 +116,51 @@ def queue_email(
         body_html=render_to_string(f"{template}_message.html", context),
         recipient=recipient,
     )
+
+
+@transaction.atomic
+def notify(
+    *,
+    key: str,
+    recipient,
+    category: str,
+    message: str,
+    url: str,
+    email_template: str = "",
+    email_context: dict | None = None,
+):
+    """Tell a member something they must act on: under the bell and, unless they turned that
+    kind of email off, by email. The same key never notifies twice (re-run tasks, retries)."""
+    from .models import Notification
+
+    notification, created = Notification.objects.get_or_create(
+        key=key[:200],
+        defaults={
+            "recipient": recipient,
+            "category": category,
+            "message": message[:300],
+            "url": url[:500],
+        },
+    )
+    if created and email_template:
+        queue_email(
+            key=f"email:{key}"[:200],
+            category=category,
+            recipient=recipient,
+            template=email_template,
+            context={"message": message, "url": settings.SITE_URL + url, **(email_context or {})},
+        )
+    return notification
+
+
+@transaction.atomic
+def mark_read(*, member, notification_id: int | None = None) -> int:
+    """Mark one notification (or all of them) read; only the recipient's own."""
+    from django.utils import timezone
+
+    from .models import Notification
+
+    rows = Notification.objects.filter(recipient=member, read_at__isnull=True)
+    if notification_id is not None:
+        rows = rows.filter(pk=notification_id)
+    return rows.update(read_at=timezone.now())

@@ -64,6 +64,36 @@ class BudgetBand(models.TextChoices):
     OVER_1M = "gt1m", _("Over €1 million")
 
 
+class ContributionState(models.TextChoices):
+    """Where a contribution stands in peer review and afterwards; the table of allowed moves is
+    reviews.workflow.TRANSITIONS."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    ACCEPTED = "accepted", _("Accepted")
+    PUBLISHED = "published", _("Published")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    OUTDATED = "outdated", _("Outdated")
+    ARCHIVED = "archived", _("Archived")
+
+
+# States in which the contribution is public (Item.status is "published").
+LIVE_STATES = {ContributionState.PUBLISHED, ContributionState.OUTDATED, ContributionState.ARCHIVED}
+
+
+class EvidenceLevel(models.IntegerChoices):
+    """The published scale, explained at /about/review."""
+
+    DESCRIBED = 1, _("1 · Described")
+    MEASURED = 2, _("2 · Outcomes measured")
+    COMPARED = 3, _("3 · Compared with a baseline or control")
+    EVALUATED = 4, _("4 · Independently evaluated")
+    REPLICATED = 5, _("5 · Replicated elsewhere")
+
+
 class Practice(models.Model):
     """A contribution: one table for every kind; each kind's form shows the fields that fit it."""
 
@@ -130,9 +160,23 @@ class Practice(models.Model):
     needs_legal_basis = models.BooleanField(_("needs a legal basis"), default=False)
     prerequisites = models.TextField(_("prerequisites in detail"), blank=True)
     has_outcomes = models.BooleanField(default=False, db_index=True)
+    # Peer review: the state is changed only by reviews.workflow.
+    state = models.CharField(
+        _("review state"), max_length=20, choices=ContributionState, default=ContributionState.DRAFT
+    )
+    evidence_level = models.PositiveSmallIntegerField(
+        _("evidence level"), choices=EvidenceLevel, null=True, blank=True
+    )
+    last_reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
+    rereview_due_on = models.DateField(_("re-review due"), null=True, blank=True)
+    # The revision the published page shows; later revisions wait for review (see reviews app).
+    live_revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
+            models.Index(fields=["state"], name="practice_state_idx"),
+            models.Index(fields=["evidence_level"], name="practice_evidence_idx"),
+            models.Index(fields=["rereview_due_on"], name="practice_rereview_idx"),
             models.Index(fields=["contribution_kind"], name="practice_kind_idx"),
             models.Index(fields=["stage"], name="practice_stage_idx"),
             models.Index(
@@ -153,6 +197,14 @@ class Practice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("practices:detail", args=[self.item.slug])
+
+    @property
+    def is_peer_reviewed(self) -> bool:
+        return self.last_reviewed_at is not None and self.state in LIVE_STATES
+
+    @property
+    def has_pending_revision(self) -> bool:
+        return self.state in LIVE_STATES and self.item.revision_number > self.live_revision
 
 
 class PracticeLevel(models.Model):

@@ -2,7 +2,18 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django_countries import countries as all_countries
 
@@ -194,6 +205,17 @@ def facets(viewer, f: PracticeFilters) -> dict[str, list[tuple[str, str, int]]]:
     }
 
 
+def open_submission_state():
+    """The state of the version now with the editors (None if none), as a subquery."""
+    from govcommons.reviews.models import OPEN_STATES, Submission
+
+    return Subquery(
+        Submission.objects.filter(practice=OuterRef("pk"), state__in=OPEN_STATES).values("state")[
+            :1
+        ]
+    )
+
+
 def get_practice_for(viewer, slug: str) -> Practice:
     """The contribution page's data in a fixed number of queries; 404 when it may not be seen."""
     practice = (
@@ -222,6 +244,7 @@ def get_practice_for(viewer, slug: str) -> Practice:
                 ),
             ),
         )
+        .annotate(open_submission_state=open_submission_state())
         .filter(item__slug=slug)
         .first()
     )

@@ -1,6 +1,8 @@
-"""Every write to contributions: drafts, revisions, publishing, adaptations, adoptions, files.
+"""Every write to contributions: drafts, revisions, adaptations, adoptions, files.
 
-Publishing is one transition in one place (`submit`); the peer review issue extends the table.
+Publishing goes through peer review (reviews.services). Once a contribution is public, an
+author's edit is stored as a new revision without touching the published rows; it goes live
+when its review (or a moderator's approval of a minor edit) publishes it (`make_live`).
 """
 
 from dataclasses import dataclass, field
@@ -15,14 +17,16 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from govcommons.accounts.permissions import can_moderate
 from govcommons.core import revisions
-from govcommons.core.errors import ConflictError, DomainError
+from govcommons.core.errors import DomainError
 from govcommons.core.models import Item, ItemKind, ItemStatus
 from govcommons.organizations.models import Organization
 
 from . import permissions
 from .files import check_attachment
 from .models import (
+    LIVE_STATES,
     Adoption,
     AdoptionOutcome,
     Attachment,
@@ -266,65 +270,55 @@ def update_practice(
     if not permissions.can_edit(member, practice):
         raise PermissionDenied
     revisions.check_not_stale(practice.item, base_revision)
+    _save_version(practice, data, member=member, message=message)
+    return practice
+
+
+def _edits_wait_for_review(member, practice: Practice) -> bool:
+    """A published contribution's edits by its authors wait for review; a moderator's go live."""
+    return practice.state in LIVE_STATES and not can_moderate(member)
+
+
+def _save_version(
+    practice: Practice, data: PracticeInput, *, member, message: str, restored_from=None
+) -> None:
+    if _edits_wait_for_review(member, practice):
+        # Validate and shape the version exactly as a live save would, then undo the row
+        # changes: the public keeps reading the published version until review publishes this.
+        savepoint = transaction.savepoint()
+        _apply(practice, data)
+        pending = snapshot(practice)
+        transaction.savepoint_rollback(savepoint)
+        revisions.record_revision(
+            practice.item,
+            author=member,
+            message=message,
+            snapshot=pending,
+            restored_from=restored_from,
+        )
+        return
     _apply(practice, data)
     revisions.record_revision(
-        practice.item, author=member, message=message, snapshot=snapshot(practice)
+        practice.item,
+        author=member,
+        message=message,
+        snapshot=snapshot(practice),
+        restored_from=restored_from,
     )
-    return practice
+    if practice.state in LIVE_STATES:
+        Practice.objects.filter(pk=practice.pk).update(live_revision=practice.item.revision_number)
+        practice.live_revision = practice.item.revision_number
 
 
-# Allowed status changes for contributions. Peer review (issue 4) adds its states here.
-TRANSITIONS = {
-    ItemStatus.DRAFT: {ItemStatus.PUBLISHED, ItemStatus.REMOVED},
-    ItemStatus.PUBLISHED: {ItemStatus.REMOVED},
-    ItemStatus.REMOVED: set(),
-}
+def latest_snapshot(practice: Practice) -> dict:
+    """What the authors edit: the newest version, which may be waiting for review."""
+    if practice.state in LIVE_STATES and practice.item.revision_number > practice.live_revision:
+        return revisions.get_revision(practice.item, practice.item.revision_number).snapshot
+    return snapshot(practice)
 
 
-def _transition(item: Item, to: str) -> None:
-    if to not in TRANSITIONS[ItemStatus(item.status)]:
-        raise ConflictError(
-            _("A contribution that is %(status)s cannot become %(to)s.")
-            % {"status": item.get_status_display().lower(), "to": ItemStatus(to).label.lower()}
-        )
-    item.status = to
-    if to == ItemStatus.PUBLISHED:
-        item.published_at = timezone.now()
-    item.save(update_fields=["status", "published_at", "updated_at"])
-
-
-@transaction.atomic
-def submit(*, member, practice_id: int) -> Practice:
-    """Publish a draft. For now verified authors publish directly; review comes in between later."""
-    practice = _locked(practice_id)
-    if practice.item.status != ItemStatus.DRAFT:
-        _transition(practice.item, ItemStatus.PUBLISHED)  # raises the clear "cannot" message
-    if not permissions.can_publish(member, practice):
-        raise PermissionDenied(
-            _("Only verified public servants who wrote it can publish a contribution.")
-        )
-    missing = [
-        label
-        for name, label in [("summary", _("summary"))]
-        if not getattr(practice.item, name).strip()
-    ]
-    if not practice.approach.strip() and not practice.challenge.strip():
-        missing.append(_("the challenge or the approach"))
-    if missing:
-        raise DomainError(
-            _("Before publishing, fill in: %(fields)s.") % {"fields": ", ".join(missing)}
-        )
-    _transition(practice.item, ItemStatus.PUBLISHED)
-    return practice
-
-
-@transaction.atomic
-def restore_revision(*, member, practice_id: int, number: int) -> Practice:
-    """Bring back an older version as a new revision; history is never rewritten."""
-    practice = _locked(practice_id)
-    if not permissions.can_restore(member, practice):
-        raise PermissionDenied
-    old = revisions.get_revision(practice.item, number).snapshot
+def snapshot_to_input(old: dict) -> PracticeInput:
+    """A stored snapshot back as input, to restore it or to make a reviewed version live."""
     from govcommons.accounts.models import User
     from govcommons.taxonomy.models import Sector, Topic
 
@@ -338,7 +332,7 @@ def restore_revision(*, member, practice_id: int, number: int) -> Practice:
         fields[name] = Decimal(fields[name]) if fields.get(name) not in (None, "") else None
     for name in ("start_date", "end_date"):
         fields[name] = date.fromisoformat(fields[name]) if fields.get(name) else None
-    data = PracticeInput(
+    return PracticeInput(
         fields=fields,
         topics=list(Topic.objects.filter(pk__in=old.get("topic_ids", []))),
         sectors=list(Sector.objects.filter(pk__in=old.get("sector_ids", []))),
@@ -355,12 +349,29 @@ def restore_revision(*, member, practice_id: int, number: int) -> Practice:
         links=old.get("links", []),
         co_authors=list(User.objects.filter(pk__in=old.get("co_author_ids", []))),
     )
-    _apply(practice, data)
-    revisions.record_revision(
-        practice.item,
-        author=member,
+
+
+def make_live(*, practice: Practice, number: int) -> None:
+    """Publish a reviewed revision: the rows take its content. The caller (reviews.services)
+    holds the lock and has checked the review; no new revision is recorded."""
+    old = revisions.get_revision(practice.item, number).snapshot
+    _apply(practice, snapshot_to_input(old))
+    practice.live_revision = number
+    Practice.objects.filter(pk=practice.pk).update(live_revision=number)
+
+
+@transaction.atomic
+def restore_revision(*, member, practice_id: int, number: int) -> Practice:
+    """Bring back an older version as a new revision; history is never rewritten."""
+    practice = _locked(practice_id)
+    if not permissions.can_restore(member, practice):
+        raise PermissionDenied
+    old = revisions.get_revision(practice.item, number).snapshot
+    _save_version(
+        practice,
+        snapshot_to_input(old),
+        member=member,
         message=_("Restored version %(n)s") % {"n": number},
-        snapshot=snapshot(practice),
         restored_from=number,
     )
     return practice

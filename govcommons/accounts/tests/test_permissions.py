@@ -16,7 +16,7 @@ KINDS = [
     "moderator_without_two_factor",
     "administrator",
 ]
-ALL_ROLES = [Role.EXPERT_REVIEWER, Role.MODERATOR, Role.ADMINISTRATOR]
+ALL_ROLES = [Role.EXPERT_REVIEWER, Role.EDITOR, Role.MODERATOR, Role.ADMINISTRATOR]
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def user_of(request):
         ("anonymous", False, False, False, []),
         ("member", False, False, False, []),
         ("verified_member", False, False, False, []),
-        ("moderator", True, True, False, [Role.EXPERT_REVIEWER]),
+        ("moderator", True, True, False, [Role.EXPERT_REVIEWER, Role.EDITOR]),
         ("moderator_without_two_factor", True, False, False, []),
         ("administrator", True, True, True, ALL_ROLES),
     ],
@@ -55,7 +55,10 @@ def test_in_development_staff_need_no_two_factor(settings, moderator_without_two
     settings.REQUIRE_MFA_FOR_STAFF = False
 
     assert permissions.can_moderate(moderator_without_two_factor) is True
-    assert permissions.grantable_roles(moderator_without_two_factor) == [Role.EXPERT_REVIEWER]
+    assert permissions.grantable_roles(moderator_without_two_factor) == [
+        Role.EXPERT_REVIEWER,
+        Role.EDITOR,
+    ]
 
 
 def test_an_administrator_without_two_factor_has_no_powers(make_member):

@@ -545,7 +545,7 @@ def test_an_expert_reviewer_grant_needs_a_topic(client, moderator, member):
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert field_error(body, "topic") == "Error: Choose the topic this expert reviews."
+    assert field_error(body, "topic") == "Error: Choose the topic this role is for."
     assert 'value="Great reviewer"' in body
     assert RoleGrant.objects.filter(member=member).count() == 0
 

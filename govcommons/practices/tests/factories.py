@@ -4,7 +4,9 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
+from govcommons.core.models import Item
 from govcommons.core.tests.factories import ItemFactory
 from govcommons.organizations.tests.factories import OrganizationFactory
 from govcommons.practices import services
@@ -13,6 +15,7 @@ from govcommons.practices.models import (
     AdoptionStage,
     Attachment,
     ContributionKind,
+    ContributionState,
     MemberContext,
     Outcome,
     Practice,
@@ -40,6 +43,11 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     challenge = "Potholes took three weeks to repair."
     approach = "A reporting app routed to crews by district."
     stage = Stage.IN_OPERATION
+    state = factory.LazyAttribute(
+        lambda o: (
+            ContributionState.PUBLISHED if o.item.status == "published" else ContributionState.DRAFT
+        )
+    )
 
     @factory.post_generation
     def topics(self, create, extracted, **kwargs):
@@ -165,6 +173,16 @@ def write_draft(author, message: str = "", **kwargs) -> Practice:
 
 
 def write_published(author, **kwargs) -> Practice:
-    """A contribution drafted and published through the services; the author must be verified."""
+    """A contribution drafted through the services, then marked published in the rows (as if its
+    review had published it; the reviews app's tests walk the review itself)."""
     practice = write_draft(author, **kwargs)
-    return services.submit(member=author, practice_id=practice.pk)
+    return mark_published(practice)
+
+
+def mark_published(practice: Practice) -> Practice:
+    Item.objects.filter(pk=practice.pk).update(status="published", published_at=timezone.now())
+    Practice.objects.filter(pk=practice.pk).update(
+        state=ContributionState.PUBLISHED,
+        live_revision=Item.objects.get(pk=practice.pk).revision_number,
+    )
+    return Practice.objects.select_related("item").get(pk=practice.pk)
