@@ -1,4 +1,4 @@
-"""Peer review pages (being written)."""
+"""Peer review pages for a submission: the editor's queue and desk, the authors' answers."""
 
 from django.http import HttpResponse
 
@@ -7,7 +7,5 @@ def _todo(request, *args, **kwargs):
     return HttpResponse(status=501)
 
 
-queue = rereview_queue = stats = submission_detail = invite = decide = publish = _todo
-withdraw = answer_points = resubmit = my_invitations = invitation = cancel_invitation = _todo
-write_review = rate_review = freshness = practice_review = flag_outdated = about = _todo
-conflicts = _todo
+queue = submission_detail = invite = decide = publish = withdraw = answer_points = _todo
+resubmit = cancel_invitation = rate_review = _todo
