@@ -216,6 +216,9 @@ REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=21)
 REVIEW_REMINDER_EVERY_DAYS = env.int("REVIEW_REMINDER_EVERY_DAYS", default=3)
 # How often the worker looks for overdue reviews and due re-reviews (seconds).
 REVIEW_SWEEP_SECONDS = env.int("REVIEW_SWEEP_SECONDS", default=3600)
+# Tasks the worker enqueues periodically (import path -> seconds between runs), once across all
+# workers (govcommons.core.worker.enqueue_periodic_tasks). Each must be idempotent.
+PERIODIC_TASKS = {"govcommons.reviews.tasks.send_review_reminders": REVIEW_SWEEP_SECONDS}
 # Months until a published contribution is due for re-review; per-kind overrides in
 # reviews.workflow.REREVIEW_MONTHS_BY_KIND.
 REREVIEW_MONTHS = env.int("REREVIEW_MONTHS", default=24)

@@ -4,6 +4,8 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import Http404
 
 logger = logging.getLogger("govcommons.errors")
 
@@ -45,6 +47,9 @@ class ErrorIdMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        # Not found, refused and suspicious requests have their own pages; they are not errors.
+        if isinstance(exception, Http404 | PermissionDenied | SuspiciousOperation):
+            return
         request.error_id = uuid.uuid4().hex[:12]
         logger.error(
             "Unhandled error %s on %s %s",

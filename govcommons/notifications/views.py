@@ -1,18 +1,60 @@
-"""Email settings and one-click unsubscribe."""
+"""The notifications page, opening one notification, email settings and one-click unsubscribe."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govcommons.accounts.models import User
+from govcommons.core.pagination import paginate
 
-from . import services
+from . import selectors, services
 from .models import EmailCategory, EmailPreference
 
 OPTIONAL = [c for c in EmailCategory if c not in services.ALWAYS_SENT]
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    page = paginate(selectors.notifications_for(request.user), request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {"page_obj": page, "unread": selectors.unread_count(request.user)},
+    )
+
+
+def _local_path(url: str) -> str | None:
+    """The url if it is a path on this site; None for anything that could leave it
+    ("//evil.example", "/\\evil.example", "https://..."), so a stored url is never an open
+    redirect."""
+    if not url.startswith("/") or url.startswith(("//", "/\\")):
+        return None
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return None
+    return url
+
+
+@login_required
+@require_GET
+def open_notification(request, pk: int):
+    """Mark the member's notification read and go where it points."""
+    notification = selectors.get_notification_for(request.user, pk)
+    services.mark_read(member=request.user, notification_id=notification.pk)
+    return redirect(_local_path(notification.url) or "notifications:list")
+
+
+@login_required
+@require_POST
+def read_all(request):
+    marked = services.mark_read(member=request.user)
+    if marked:
+        messages.success(request, _("All your notifications are marked as read."))
+    return redirect("notifications:list")
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -26,6 +27,7 @@ from govcommons.accounts.models import Role, RoleGrant, User
 from govcommons.core.permissions import visibility_q
 from govcommons.practices.models import LIVE_STATES, Practice
 from govcommons.practices.models import ContributionState as S
+from govcommons.taxonomy.models import Topic
 
 from . import permissions
 from .models import (
@@ -49,6 +51,7 @@ def editor_queue(editor, *, topic_id: int | None = None, state: str = "") -> Que
         Submission.objects.filter(state__in=OPEN_STATES)
         .filter(permissions.editable_submissions_q(editor))
         .select_related("practice__item", "practice__item__author", "submitted_by")
+        .prefetch_related("practice__topics")
         .annotate(
             invited_count=Count(
                 "invitations",
@@ -147,40 +150,28 @@ def suggested_reviewers(submission: Submission, *, limit: int = 10) -> list[Sugg
     topic_ids = list(practice.topics.values_list("pk", flat=True))
     if not topic_ids:
         return []
-    expert_grants = RoleGrant.objects.filter(
-        member=OuterRef("pk"),
-        role=Role.EXPERT_REVIEWER,
-        revoked_at__isnull=True,
-        topic__in=topic_ids,
+    # Each of the contribution's topics counts once, whether the member declared it as expertise,
+    # holds an expert reviewer grant for it, or both.
+    expertise_of = User.expertise.through.objects.filter(user_id=OuterRef(OuterRef("pk"))).values(
+        "topic_id"
     )
-    expertise_matches = (
-        User.expertise.through.objects.filter(user_id=OuterRef("pk"), topic_id__in=topic_ids)
-        .values("user_id")
-        .annotate(n=Count("topic_id"))
-        .values("n")
-    )
-    grant_matches = (
-        RoleGrant.objects.filter(
-            member=OuterRef("pk"),
-            role=Role.EXPERT_REVIEWER,
-            revoked_at__isnull=True,
-            topic__in=topic_ids,
-        )
-        .values("member")
-        .annotate(n=Count("topic_id"))
+    grants_of = RoleGrant.objects.filter(
+        member=OuterRef(OuterRef("pk")), role=Role.EXPERT_REVIEWER, revoked_at__isnull=True
+    ).values("topic_id")
+    matched_topics = (
+        Topic.objects.filter(pk__in=topic_ids)
+        .filter(Q(pk__in=expertise_of) | Q(pk__in=grants_of))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
         .values("n")
     )
     already = ReviewInvitation.objects.filter(submission=submission).values("reviewer_id")
     rows = (
         User.objects.filter(is_active=True, verification_status="verified")
-        .filter(Q(expertise__in=topic_ids) | Exists(expert_grants))
         .exclude(pk__in=permissions.conflicted_member_ids(practice))
         .exclude(pk__in=already)
         .annotate(
-            topic_matches=Coalesce(
-                Subquery(expertise_matches, output_field=IntegerField()), Value(0)
-            )
-            + Coalesce(Subquery(grant_matches, output_field=IntegerField()), Value(0)),
+            topic_matches=Coalesce(Subquery(matched_topics, output_field=IntegerField()), Value(0)),
             mean_quality=Subquery(
                 Review.objects.filter(reviewer=OuterRef("pk"), quality__isnull=False)
                 .values("reviewer")
@@ -211,8 +202,8 @@ def suggested_reviewers(submission: Submission, *, limit: int = 10) -> list[Sugg
                 Value(0),
             ),
         )
+        .filter(topic_matches__gt=0)
         .select_related("organization")
-        .distinct()
         .order_by(
             "-topic_matches",
             F("mean_quality").desc(nulls_last=True),

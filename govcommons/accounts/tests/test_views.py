@@ -486,9 +486,10 @@ def test_the_role_choices_are_those_the_actor_may_grant(client, moderator, admin
     client.force_login(administrator)
     as_administrator = client.get(path).content.decode()
 
-    assert re.findall(r'<option value="(\w+)"', as_moderator) == ["expert_reviewer"]
+    assert re.findall(r'<option value="(\w+)"', as_moderator) == ["expert_reviewer", "editor"]
     assert re.findall(r'<option value="(\w+)"', as_administrator) == [
         "expert_reviewer",
+        "editor",
         "moderator",
         "administrator",
     ]

@@ -68,6 +68,7 @@ def test_every_category_is_wanted_until_turned_off(member):
         EmailCategory.ACCOUNT: True,
         EmailCategory.VERIFICATION: True,
         EmailCategory.MODERATION: True,
+        EmailCategory.REVIEWS: True,
     }
 
 

@@ -124,7 +124,27 @@ def test_email_settings_offer_only_the_optional_categories(client, member):
 
     assert 'name="email_verification" checked' in body
     assert 'name="email_moderation" checked' in body
+    assert 'name="email_reviews" checked' in body
     assert "email_account" not in body
+
+
+def test_email_settings_offer_a_peer_review_toggle(client, member):
+    client.force_login(member)
+
+    body = client.get(reverse("notifications:settings")).content.decode()
+
+    assert (
+        '<input type="checkbox" id="email_reviews" name="email_reviews" checked>'
+        '<label for="email_reviews">Peer review: invitations, reminders, reviews and decisions'
+        "</label>"
+    ) in body
+
+    client.post(reverse("notifications:settings"), {"email_verification": "on"})
+
+    assert services.wants_email(member, EmailCategory.REVIEWS) is False
+    assert services.wants_email(member, EmailCategory.VERIFICATION) is True
+    body = client.get(reverse("notifications:settings")).content.decode()
+    assert 'name="email_reviews">' in body
 
 
 def test_email_settings_save_the_members_choices(client, member):
@@ -144,7 +164,7 @@ def test_email_settings_save_the_members_choices(client, member):
 
     assert services.wants_email(member, EmailCategory.VERIFICATION) is True
     assert services.wants_email(member, EmailCategory.MODERATION) is False
-    assert EmailPreference.objects.filter(member=member).count() == 2
+    assert EmailPreference.objects.filter(member=member).count() == len(EmailCategory) - 1
 
 
 def test_email_settings_change_only_the_signed_in_members_choices(client, member, make_member):

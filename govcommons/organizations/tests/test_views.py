@@ -361,7 +361,7 @@ def test_organisation_page_query_count_does_not_grow(
         make_domain(organization=organization, domain=f"unit{n}.office.example")
     make_member.create_batch(count, organization=organization, verified=True, password=None)
     client.force_login(make_member(password=None))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         response = client.get(organization.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["members_page"].object_list) == min(count, 20)
