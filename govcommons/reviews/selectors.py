@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     Exists,
     F,
@@ -18,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
@@ -32,6 +34,7 @@ from govcommons.taxonomy.models import Topic
 from . import permissions
 from .models import (
     OPEN_STATES,
+    ConflictOfInterest,
     EventKind,
     InvitationState,
     OutdatedFlag,
@@ -228,12 +231,30 @@ def suggested_reviewers(submission: Submission, *, limit: int = 10) -> list[Sugg
 # --- reviewers ---------------------------------------------------------------------------------
 
 
+OPEN_INVITATION_STATES = [InvitationState.INVITED, InvitationState.ACCEPTED]
+
+
 def invitations_for(reviewer) -> QuerySet[ReviewInvitation]:
-    """A reviewer's invitations, open ones first, then the history."""
+    """A reviewer's invitations: open ones first (soonest due first), then the history."""
     return (
         ReviewInvitation.objects.filter(reviewer=reviewer)
         .select_related("submission__practice__item")
-        .order_by("-invited_at", "-pk")
+        .order_by(
+            Case(
+                When(state__in=OPEN_INVITATION_STATES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            Case(When(state__in=OPEN_INVITATION_STATES, then="due_on"), default=None),
+            "-invited_at",
+            "-pk",
+        )
+    )
+
+
+def conflicts_of(member) -> QuerySet[ConflictOfInterest]:
+    return ConflictOfInterest.objects.filter(member=member).select_related(
+        "organization", "person", "practice__item"
     )
 
 
@@ -267,6 +288,15 @@ def rereview_queue(editor, *, today: date | None = None) -> QuerySet[Practice]:
         .annotate(
             open_flag_count=Count(
                 "outdated_flags", filter=Q(outdated_flags__resolved_at__isnull=True), distinct=True
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "outdated_flags",
+                queryset=OutdatedFlag.objects.filter(resolved_at__isnull=True)
+                .select_related("flagged_by")
+                .order_by("created_at", "pk"),
+                to_attr="open_flag_list",
             )
         )
         .order_by(F("rereview_due_on").asc(nulls_last=True), "pk")
