@@ -135,6 +135,18 @@ class Mailbox:
         assert len(self.messages) >= count, f"expected {count} email(s), got {len(self.messages)}"
         return self.messages
 
+    def wait_for_recipient(self, address: str, count: int = 1, timeout: float = 20) -> list:
+        """The emails sent to `address`, once there are `count` of them."""
+
+        def sent_to() -> list[Message]:
+            return [m for m in self.messages if m["To"] == address]
+
+        with self._changed:
+            self._changed.wait_for(lambda: len(sent_to()) >= count, timeout=timeout)
+        found = sent_to()
+        assert len(found) >= count, f"expected {count} email(s) to {address}, got {len(found)}"
+        return found
+
     @staticmethod
     def text_of(message: Message) -> str:
         for part in message.walk():

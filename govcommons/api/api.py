@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from govcommons.accounts.api import router as accounts_router
 from govcommons.organizations.api import router as organizations_router
 from govcommons.practices.api import router as practices_router
+from govcommons.reviews.api import router as reviews_router
 from govcommons.taxonomy.api import router as taxonomy_router
 
 from . import errors
@@ -30,3 +31,4 @@ api.add_router("/v1/", accounts_router)
 api.add_router("/v1/organizations", organizations_router)
 api.add_router("/v1/topics", taxonomy_router)
 api.add_router("/v1/practices", practices_router)
+api.add_router("/v1/reviews", reviews_router)

@@ -3,7 +3,7 @@
 import logging
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -61,6 +61,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
+        return problem(api, request, 404, "Nothing is here.")
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def row_not_found(request, exc):
         return problem(api, request, 404, "Nothing is here.")
 
     @api.exception_handler(DomainError)

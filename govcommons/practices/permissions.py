@@ -22,9 +22,11 @@ def can_create(user) -> bool:
 def can_edit(user, practice) -> bool:
     if not user.is_authenticated or practice.item.status == ItemStatus.REMOVED:
         return False
-    if can_moderate(user):
-        return True
-    return is_author(user, practice.item) and not under_review(practice)
+    # Nobody edits while editors and reviewers read a version, moderators included: the
+    # version published must be the one that was reviewed.
+    if under_review(practice):
+        return False
+    return can_moderate(user) or is_author(user, practice.item)
 
 
 def under_review(practice) -> bool:

@@ -19,6 +19,26 @@ from .models import (
     Submission,
 )
 
+# States in which the editor can still invite reviewers and decide; while a round is in them,
+# its reviews are between the reviewers and the editor.
+DECIDING_STATES = (ContributionState.SUBMITTED, ContributionState.IN_REVIEW)
+# States in which the authors may answer reviewers' points.
+ANSWERABLE_STATES = (ContributionState.CHANGES_REQUESTED, ContributionState.IN_REVIEW)
+
+
+def authors_can_read_review(submission: Submission, review) -> bool:
+    """Authors read a round's reviews once the editor has decided on it, not while it runs."""
+    return review.round < submission.round or submission.state not in DECIDING_STATES
+
+
+def answerable_point_ids(submission: Submission, reviews) -> set[int]:
+    """The points the authors may answer now: those of the latest round they can read."""
+    readable = [r for r in reviews if authors_can_read_review(submission, r)]
+    if submission.state not in ANSWERABLE_STATES or not readable:
+        return set()
+    latest = max(r.round for r in readable)
+    return {p.pk for r in readable if r.round == latest for p in r.points.all()}
+
 
 def editor_topic_ids(user) -> set[int] | None:
     """The topics a member edits; None means every topic (moderators); empty means none."""

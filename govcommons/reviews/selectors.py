@@ -114,6 +114,14 @@ def reviews_of(submission: Submission, *, round: int | None = None) -> list[Revi
     return list(rows)
 
 
+def reviewer_numbers(reviews: list[Review]) -> dict[int, int]:
+    """Reviewer 1, 2... in the order their first review came in; stable across rounds."""
+    numbers: dict[int, int] = {}
+    for review in reviews:
+        numbers.setdefault(review.reviewer_id, len(numbers) + 1)
+    return numbers
+
+
 def invitations_of(submission: Submission) -> list[ReviewInvitation]:
     return list(
         submission.invitations.select_related("reviewer", "reviewer__organization").order_by(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govcommons.accounts.models import User
+from govcommons.accounts.permissions import can_review
 from govcommons.core.errors import ConflictError, DomainError
 from govcommons.core.models import Item
 from govcommons.core.permissions import is_author
@@ -151,8 +152,8 @@ def submit_for_review(
     _notify_many(
         _editors_of(practice),
         key=f"submitted:{submission.pk}",
-        message=_("New %(kind)s to handle: “%(title)s”")
-        % {"kind": submission.get_kind_display().lower(), "title": practice.item.title},
+        message=_("%(kind)s to handle: “%(title)s”")
+        % {"kind": submission.get_kind_display(), "title": practice.item.title},
         url=_submission_url(submission),
     )
     return submission
@@ -176,8 +177,11 @@ def answer_points(*, member, submission_id: int, answers: dict[int, str]) -> int
         raise PermissionDenied
     if submission.state not in (S.CHANGES_REQUESTED, S.IN_REVIEW):
         raise ConflictError(_("The reviews of this submission can no longer be answered."))
+    reviews = list(Review.objects.filter(submission=submission).prefetch_related("points"))
+    # Only the points the authors may read and answer now; anything else is ignored.
+    answerable = permissions.answerable_point_ids(submission, reviews) & set(answers)
     now = timezone.now()
-    points = ReviewPoint.objects.filter(review__submission=submission, pk__in=list(answers))
+    points = ReviewPoint.objects.filter(review__submission=submission, pk__in=answerable)
     count = 0
     for point in points:
         text = (answers.get(point.pk) or "").strip()
@@ -200,7 +204,12 @@ def resubmit(*, member, submission_id: int, note: str = "") -> Submission:
     practice = submission.practice
     if not permissions.can_submit(member, practice):
         raise PermissionDenied
-    workflow.check_move(submission.state, S.IN_REVIEW)
+    # The table also allows submitted -> in review, but that is the editor's move (inviting).
+    if submission.state != S.CHANGES_REQUESTED:
+        raise ConflictError(
+            _("Only a submission sent back for changes can be resubmitted; this one is %(state)s.")
+            % {"state": submission.get_state_display().lower()}
+        )
     if practice.item.revision_number <= submission.revision_number:
         raise DomainError(
             _("Revise the contribution first: the reviewers have already read this version.")
@@ -268,6 +277,8 @@ def invite_reviewer(
     reviewer = User.objects.filter(pk=reviewer_id, is_active=True).first()
     if reviewer is None:
         raise DomainError(_("There is no such member."), field="reviewer")
+    if reviewer.pk == editor.pk:
+        raise DomainError(_("The editor of a submission does not review it too."), field="reviewer")
     if not permissions.can_be_invited(reviewer, practice):
         raise DomainError(
             _("%(name)s cannot review this contribution: a conflict of interest, or not verified.")
@@ -346,7 +357,7 @@ def respond_to_invitation(
     *, reviewer, invitation_id: int, accept: bool, reason: str = "", conflict: bool = False
 ) -> ReviewInvitation:
     """The invited reviewer accepts or declines; a declared conflict is remembered."""
-    invitation = ReviewInvitation.objects.filter(pk=invitation_id, reviewer=reviewer).first()
+    invitation = ReviewInvitation.objects.filter(pk=invitation_id, reviewer_id=reviewer.pk).first()
     if invitation is None:
         raise PermissionDenied
     submission = _lock_submission(invitation.submission_id)
@@ -400,15 +411,26 @@ def submit_review(
     criterion_comments: dict[str, str] | None = None,
     inline_comments: dict[str, str] | None = None,
 ) -> Review:
-    invitation = ReviewInvitation.objects.filter(pk=invitation_id, reviewer=reviewer).first()
+    invitation = ReviewInvitation.objects.filter(pk=invitation_id, reviewer_id=reviewer.pk).first()
     if invitation is None:
         raise PermissionDenied
     submission = _lock_submission(invitation.submission_id)
     invitation.refresh_from_db()
     invitation.submission = submission
+    if not can_review(reviewer):
+        raise PermissionDenied(_("Only verified public servants can write reviews."))
     if not permissions.can_write_review(reviewer, invitation):
         if invitation.state == InvitationState.COMPLETED:
             raise ConflictError(_("You have already reviewed this version."))
+        if submission.state == S.IN_REVIEW:
+            # Still taking reviews, but not through this invitation (withdrawn or declined).
+            raise ConflictError(
+                _(
+                    "This invitation is no longer open (%(state)s). Your text is still in the "
+                    "form if you want to keep a copy."
+                )
+                % {"state": invitation.get_state_display().lower()}
+            )
         raise ConflictError(
             _(
                 "This submission is %(state)s now, so it takes no more reviews. Your text is "
@@ -497,6 +519,8 @@ def decide(
     to = _DECISION_STATE.get(decision)
     if to is None:
         raise DomainError(_("Choose a decision."), field="decision")
+    # The state first: on a withdrawn submission, "add a note" or "needs a review" would mislead.
+    workflow.check_move(submission.state, to)
     if decision == Decision.REQUEST_CHANGES and not note.strip():
         raise DomainError(_("Tell the authors what to change."), field="note")
     needs_review = decision == Decision.ACCEPT and submission.kind != SubmissionKind.MINOR
@@ -716,7 +740,14 @@ def remind_overdue_reviewers() -> int:
                 .select_related("submission__practice__item", "reviewer")
                 .get(pk=invitation_id)
             )
-            if invitation.last_reminded_at and invitation.last_reminded_at > last_ok:
+            # Read again under the lock: the review may have arrived since the list was made.
+            still_due = (
+                invitation.state in (InvitationState.INVITED, InvitationState.ACCEPTED)
+                and invitation.submission.state == S.IN_REVIEW
+            )
+            if not still_due or (
+                invitation.last_reminded_at and invitation.last_reminded_at > last_ok
+            ):
                 continue
             invitation.reminder_count += 1
             invitation.last_reminded_at = timezone.now()

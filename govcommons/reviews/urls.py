@@ -23,7 +23,9 @@ urlpatterns = [
     path("reviews/reviews/<int:pk>/rate/", views.rate_review, name="rate"),
     path("reviews/practices/<slug:slug>/freshness/", reviewer_views.freshness, name="freshness"),
     path("practices/<slug:slug>/review/", reviewer_views.practice_review, name="practice_review"),
-    path("practices/<slug:slug>/flag-outdated/", reviewer_views.flag_outdated, name="flag_outdated"),
+    path(
+        "practices/<slug:slug>/flag-outdated/", reviewer_views.flag_outdated, name="flag_outdated"
+    ),
     path("about/review/", reviewer_views.about, name="about"),
     path("settings/conflicts/", reviewer_views.conflicts, name="conflicts"),
 ]

@@ -47,12 +47,10 @@ from .models import (
     SubmissionKind,
 )
 
-# States in which the editor can still invite reviewers and decide.
-DECIDING_STATES = (S.SUBMITTED, S.IN_REVIEW)
+DECIDING_STATES = permissions.DECIDING_STATES
+ANSWERABLE_STATES = permissions.ANSWERABLE_STATES
 # States in which the authors may withdraw (an accepted submission only waits to be published).
 WITHDRAWABLE_STATES = (S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED)
-# States in which the authors may answer reviewers' points.
-ANSWERABLE_STATES = (S.CHANGES_REQUESTED, S.IN_REVIEW)
 
 # --- the queue ---------------------------------------------------------------------------------
 
@@ -100,12 +98,7 @@ def _point_target(point) -> str:
     return str(SNAPSHOT_LABELS.get(point.target, point.target))
 
 
-def _reviewer_numbers(reviews: list[Review]) -> dict[int, int]:
-    """Reviewer 1, 2... in the order their first review came in; stable across rounds."""
-    numbers: dict[int, int] = {}
-    for review in reviews:
-        numbers.setdefault(review.reviewer_id, len(numbers) + 1)
-    return numbers
+_reviewer_numbers = selectors.reviewer_numbers
 
 
 def _rounds(reviews: list[Review]) -> list[dict]:
@@ -123,11 +116,7 @@ def _decorate(reviews: list[Review], numbers: dict[int, int]) -> None:
             point.target_label = _point_target(point)
 
 
-def _authors_can_read(submission: Submission, review: Review) -> bool:
-    """Authors read a round's reviews once the editor has decided on it, not while it runs."""
-    if review.round < submission.round:
-        return True
-    return submission.state not in DECIDING_STATES
+_authors_can_read = permissions.authors_can_read_review
 
 
 def _render_page(request, submission: Submission, *, status: int = 200, **bound) -> object:
