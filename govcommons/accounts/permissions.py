@@ -7,7 +7,13 @@ from .models import ProfileField, Role, User
 
 
 def has_two_factor(user) -> bool:
-    return bool(user.is_authenticated and is_mfa_enabled(user))
+    """Asked several times per page (every "may moderate?"); read once per request's user."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_has_two_factor", None)
+    if cached is None:
+        cached = user._has_two_factor = bool(is_mfa_enabled(user))
+    return cached
 
 
 def staff_two_factor_satisfied(user) -> bool:

@@ -10,6 +10,8 @@ class EmailStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Queued by seed_demo's made-up history: kept for the record, never delivered.
+    SKIPPED = "skipped", _("Not sent (demo data)")
 
 
 class EmailCategory(models.TextChoices):

@@ -15,6 +15,8 @@ def deliver_email(email_id: int) -> str:
         return "missing"
     if email.status == EmailStatus.SENT:
         return "already sent"
+    if email.status == EmailStatus.SKIPPED:
+        return "skipped"
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,

@@ -28,6 +28,9 @@ from govcommons.core.errors import ConflictError
 from govcommons.core.models import ItemStatus, Language, Visibility
 from govcommons.core.permissions import readable_levels
 from govcommons.organizations.models import Organization
+from govcommons.reviews import permissions as review_permissions
+from govcommons.reviews import selectors as review_selectors
+from govcommons.reviews import services as review_services
 from govcommons.taxonomy.models import LevelOfGovernment, Sector, Topic
 
 from . import permissions, selectors, services
@@ -35,6 +38,8 @@ from .models import (
     AdoptionStage,
     BudgetBand,
     ContributionKind,
+    ContributionState,
+    EvidenceLevel,
     JurisdictionType,
     Licence,
     LinkKind,
@@ -158,7 +163,22 @@ class PracticeOut(Schema):
     )
     published_at: datetime | None = Field(alias="item.published_at")
     updated_at: datetime = Field(alias="item.updated_at")
+    state: ContributionState = Field(
+        description="Where it stands in peer review: draft, submitted, in_review, "
+        "changes_requested, accepted, published, declined, withdrawn, outdated or archived."
+    )
+    peer_reviewed: bool = Field(description="Published after peer review.")
+    evidence_level: EvidenceLevel | None = Field(
+        description="1 described, 2 outcomes measured, 3 compared with a baseline or control, "
+        "4 independently evaluated, 5 replicated elsewhere (see /about/review/)."
+    )
+    last_reviewed_at: datetime | None
+    rereview_due_on: date | None = Field(description="When editors check it is still current.")
     url: str = Field(description="The contribution's page.")
+
+    @staticmethod
+    def resolve_peer_reviewed(obj) -> bool:
+        return obj.is_peer_reviewed
 
     @staticmethod
     def resolve_organization(obj):
@@ -213,8 +233,19 @@ class PracticeDetailOut(PracticeOut):
     adoptions: AdoptionsOut
     adapted_from: PracticeRef | None
     adaptations: list[PracticeRef]
+    has_pending_revision: bool = Field(
+        description="Its authors saved changes that wait for review; the public reads the "
+        "published version meanwhile."
+    )
+    review_submission_id: int | None = Field(
+        description="Its latest peer review (GET /api/v1/reviews/submissions/{id}), for its "
+        "authors, its editors and invited reviewers; null for everyone else or if never "
+        "submitted."
+    )
     can_edit: bool = Field(description="Whether the caller may update it.")
-    can_publish: bool = Field(description="Whether the caller may publish it.")
+    can_publish: bool = Field(
+        description="Whether the caller may submit it (or its unpublished changes) for review."
+    )
 
     @staticmethod
     def resolve_co_authors(obj):
@@ -298,6 +329,17 @@ class PracticeDetailOut(PracticeOut):
         request = context["request"]
         readable = _may_read(request.user)
         return [_ref(request, a) for a in obj.adaptations.all() if readable(a)]
+
+    @staticmethod
+    def resolve_review_submission_id(obj, context) -> int | None:
+        user = context["request"].user
+        if not user.is_authenticated:
+            return None
+        submission = review_selectors.latest_submission(obj)
+        if submission is None:
+            return None
+        submission.practice = obj
+        return submission.pk if review_permissions.can_view_submission(user, submission) else None
 
     @staticmethod
     def resolve_can_edit(obj, context) -> bool:
@@ -457,6 +499,13 @@ class PracticeQuery(InputSchema):
     jurisdiction_type: JurisdictionType | None = None
     population_band: PopulationBand | None = None
     budget_band: BudgetBand | None = None
+    min_evidence: EvidenceLevel | None = Field(
+        None, description="Peer reviewed with at least this evidence level (1-5)."
+    )
+    peer_reviewed: bool = Field(False, description="Peer reviewed ones only.")
+    include_archived: bool = Field(
+        False, description="Archived contributions too (kept for reference, left out by default)."
+    )
     q: str = Field("", max_length=200, description="Words in the title or summary.")
     sort: Literal["newest", "adopted", "updated", "fit"] = Field(
         "newest", description="`fit`: places like the caller's saved context first."
@@ -474,6 +523,9 @@ class PracticeQuery(InputSchema):
             stage=self.stage or "",
             has_outcomes=self.has_outcomes,
             min_adoptions=self.min_adoptions,
+            min_evidence=self.min_evidence or 0,
+            peer_reviewed=self.peer_reviewed,
+            include_archived=self.include_archived,
             jurisdiction_type=self.jurisdiction_type or "",
             population_band=self.population_band or "",
             budget_band=self.budget_band or "",
@@ -596,7 +648,8 @@ def list_practices(request, filters: Query[PracticeQuery]):
     """Published contributions the caller may read, with the filters of the /practices/ page.
 
     Anonymous callers see public contributions; members also see members-only ones, verified
-    public servants also verified-only ones. Send a token to read as yourself.
+    public servants also verified-only ones. Send a token to read as yourself. Archived
+    contributions are left out unless `include_archived` is true.
     """
     viewer = caller(request)
     context = selectors.member_context(viewer) if filters.sort == "fit" else None
@@ -679,24 +732,64 @@ def update_practice(request, slug: str, payload: PracticeUpdateIn):
     return selectors.get_practice_for(member, slug)
 
 
+class SubmitIn(InputSchema):
+    note: str = Field("", max_length=4000, description="A note to the editors.")
+    minor: bool = Field(
+        False,
+        description="For a published contribution's changes only: a minor edit (typos, links), "
+        "approved by an editor without reviewers.",
+    )
+
+
+SUBMIT_RESPONSES = {
+    200: PracticeDetailOut,
+    400: Problem,
+    409: Problem,
+    429: Problem,
+    **WRITE_ERRORS,
+}
+
+
 @router.post(
-    "/{slug}/publish",
-    response={200: PracticeDetailOut, 400: Problem, 409: Problem, **WRITE_ERRORS},
-    summary="Publish a draft",
+    "/{slug}/submit",
+    response=SUBMIT_RESPONSES,
+    summary="Submit for peer review",
     auth=token_or_session,
 )
-def publish_practice(request, slug: str):
-    """Publish a draft you wrote. Permission: its authors, when verified public servants.
-    409 when it is not a draft."""
+def submit_practice(request, slug: str, payload: SubmitIn | None = None):
+    """Send a draft (or a published contribution's unpublished changes) to the editors for
+    peer review. It is published when an editor accepts it after review; while it is with the
+    editors, its authors cannot edit it. The body is optional.
+    Permission: its authors, when verified public servants. 409 when it is already with the
+    editors or its state does not allow it; 400 when something it needs is missing or nothing
+    changed since the published version."""
+    if not ratelimit.consume(request, "review_write"):
+        raise Throttled(wait=None)
     member = request.auth
+    payload = payload or SubmitIn()
     practice = selectors.get_practice_for(member, slug)
     if not can_submit_for_review(member):
         raise PermissionDenied(
             _(
-                "Only verified public servants can publish. Confirm a work email address whose "
-                "domain belongs to a public body, or ask a moderator to verify you at %(url)s."
+                "Only verified public servants can submit for review. Confirm a work email "
+                "address whose domain belongs to a public body, or ask a moderator to verify "
+                "you at %(url)s."
             )
             % {"url": request.build_absolute_uri(reverse("accounts:verification"))}
         )
-    services.submit(member=member, practice_id=practice.pk)
+    review_services.submit_for_review(
+        member=member, practice_id=practice.pk, note=payload.note, minor=payload.minor
+    )
     return selectors.get_practice_for(member, slug)
+
+
+router.post(
+    "/{slug}/publish",
+    response=SUBMIT_RESPONSES,
+    summary="Submit for peer review (former name)",
+    description="Deprecated: use /submit. Contributions are published by peer review now; this "
+    "submits the draft for review exactly as /submit does.",
+    auth=token_or_session,
+    deprecated=True,
+    operation_id="practices_publish_practice",
+)(submit_practice)

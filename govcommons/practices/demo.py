@@ -1,24 +1,42 @@
 """Demo contributions for `seed_demo`: what public bodies tried and what happened, with figures.
 
-Idempotent (keyed on each contribution's slug) and written only through `services`, so every
-contribution has real revisions, and adaptations and adoptions are recorded as members would.
-The organisations are real places, but the projects, people and figures are illustrative.
+Idempotent (keyed on each contribution's slug) and written only through the services, so every
+contribution has real revisions, is published through real peer review (reviews.services), and
+adaptations and adoptions are recorded as members would. The organisations are real places, but
+the projects, people, reviews and figures are illustrative.
 """
 
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 from inspect import cleandoc
 
+from django.conf import settings
+from django.db.models import Count
 from django.utils.text import slugify
 
 from govcommons.accounts.models import User
 from govcommons.accounts.permissions import can_moderate
 from govcommons.core.models import Item, ItemStatus
+from govcommons.notifications.services import mark_read
 from govcommons.organizations.models import Organization
+from govcommons.reviews import permissions as review_permissions
+from govcommons.reviews import selectors as review_selectors
+from govcommons.reviews import services as review_services
+from govcommons.reviews.models import (
+    OPEN_STATES,
+    Criterion,
+    OutdatedFlag,
+    Review,
+    ReviewInvitation,
+    Submission,
+    SubmissionKind,
+)
+from govcommons.reviews.services import Decision
 from govcommons.taxonomy.models import Sector, Topic
 
 from . import services
-from .models import Adoption, Practice
+from .models import LIVE_STATES, Adoption, ContributionState, Practice
 
 MODERATOR = "moderator@govcommons.example"
 CLAIRE = "claire.martin@lyon.fr"
@@ -313,10 +331,20 @@ CONTRIBUTIONS: list[dict] = [
         "sectors": ["digital-and-it", "environment"],
         "levels": ["local"],
         "countries": ["FR"],
-        "summary": "Work in progress: can lamp failure data tell crews where to go first?",
+        "summary": """
+            Can lamp failure data tell crews where to go first? A pilot in two districts ranks
+            lamps by their failure history so that crews replace the riskiest ones on planned
+            rounds instead of answering night-time reports.
+        """,
         "challenge": "A third of the night-time fault reports concern the same 5% of lamps.",
-        "stage": "idea",
-        "draft": True,
+        "approach": """
+            The lighting management system's failure history ranks every lamp by risk; each
+            month the crews' planned round starts with the twenty riskiest lamps.
+        """,
+        "stage": "pilot",
+        # Submitted, waiting for the editor to invite reviewers.
+        "review": "submitted",
+        "note": "A pilot: the first six months of figures are in the outcomes once we have them.",
     },
     # --- Métropole de Lyon (Marc writes, Claire co-authors and publishes) -------------------
     {
@@ -826,6 +854,8 @@ CONTRIBUTIONS: list[dict] = [
         "service_area": "Vivienda",
         "needs_legal_basis": True,
         "revisions": ["Datos de 2023"],
+        # The editor asked for the costs of the guarantee before publishing it.
+        "review": "changes_requested",
     },
     {
         "title": "A data breach in our consultation platform: the first 72 hours",
@@ -1157,9 +1187,18 @@ CONTRIBUTIONS: list[dict] = [
         "sectors": ["health"],
         "levels": ["national"],
         "countries": ["GB"],
-        "summary": "Draft options paper: one national app, regional apps, or open standards?",
+        "summary": """
+            Options paper: one national app, regional apps, or open standards for booking and
+            messaging a GP practice? The three options compared on cost, take-up, access for
+            people who do not use apps, and the risk of being locked in to one supplier.
+        """,
         "challenge": "Patients use four different apps to reach their GP.",
-        "draft": True,
+        "approach": """
+            Evidence from four countries that chose differently, interviews with twelve GP
+            practices, and a cost model over ten years for each option.
+        """,
+        # In review: one of the two reviewers has sent their review.
+        "review": "in_review",
     },
     # --- Tallinn and the Public Procurement Office ------------------------------------------
     {
@@ -1636,7 +1675,7 @@ def _input(entry: dict, refs: _Refs, keep: set[str] | None) -> services.Practice
 
 
 def _write(entry: dict, refs: _Refs) -> Practice:
-    """First draft, then one or two revisions with messages, then published (unless a draft)."""
+    """First draft, then one or two revisions with messages (reviewed and published later)."""
     author = refs.members[entry["author"]]
     messages = entry.get("revisions", [])[:2]
     # None: everything. Two messages give three revisions, one gives two.
@@ -1652,9 +1691,6 @@ def _write(entry: dict, refs: _Refs) -> Practice:
             base_revision=number,
             message=message,
         )
-    if not entry.get("draft"):
-        publisher = refs.members[entry.get("publisher", entry["author"])]
-        services.submit(member=publisher, practice_id=practice.pk)
     return practice
 
 
@@ -1679,8 +1715,6 @@ def _adapt(spec: dict, source: Practice, refs: _Refs) -> Practice:
     services.update_practice(
         member=member, practice_id=draft.pk, data=data, base_revision=1, message=spec["message"]
     )
-    if not spec.get("draft"):
-        services.submit(member=member, practice_id=draft.pk)
     return draft
 
 
@@ -1706,27 +1740,357 @@ def _adopt(entry: dict, practice: Practice, refs: _Refs, moderator_may: bool) ->
     return reported
 
 
+# --- Peer review ----------------------------------------------------------------------------
+# Every demo contribution is published through the real workflow (reviews.services): submitted
+# by a verified author, two expert reviewers from other organisations invited by an editor for
+# its topic, their signed reviews, the editor's acceptance and publication with an evidence
+# level. Aino edits the open data topic; Elena, the managing editor, edits every topic.
+
+EDITOR = "elena.ferraro@opsi.example"
+EDITORS = [AINO, EDITOR]  # the topic editor first: she handles her topic's submissions
+EXPERTS = [CLAIRE, AINO, JORDI, PRIYA, KADRI]
+
+# The evidence level each contribution is published at (1 when not listed).
+EVIDENCE = {
+    "Fixing potholes in 6 days with a citizen reporting app": 3,
+    "Guide: launching a 311 reporting service in 12 weeks": 2,
+    "Accueil unique : fusionner trois guichets en un rendez-vous en ligne": 2,
+    "Marchés publics : une clause de réparabilité pour le mobilier urbain": 2,
+    "Rues des écoles : 40 rues fermées aux voitures aux heures d'entrée": 3,
+    "Collecte des biodéchets en habitat collectif": 2,
+    "Helsinki open data API: one catalogue for 600 city datasets": 3,
+    "Mapping urban heat islands with open satellite data": 3,
+    "Energy retrofits of 120 schools through an energy performance contract": 4,
+    "Participatory budgeting in Barcelona: €30 million decided by residents": 4,
+    "Presupuestos participativos: cómo revisar 800 propuestas con 10 técnicos": 2,
+    "Asamblea ciudadana por sorteo sobre la emergencia climática": 3,
+    "Superblocks: giving street space back to people": 5,
+    "Cutting outpatient waiting times with clinical triage of referrals": 5,
+    "Plain-language letters: five rules that cut helpline calls by 40%": 4,
+    "Publishing weekly waiting-list data as open data": 2,
+    "Waiting-time guarantees: what twelve countries do and what it changes": 4,
+    "Validating waiting lists: removing duplicates without harming patients": 3,
+    "Pharmacist-led medication reviews for older patients": 4,
+    "Innovation procurement in Tallinn: buying outcomes for school transport": 3,
+    "Pre-commercial procurement in ten steps": 2,
+    "Green procurement criteria for IT equipment: a ready-to-use set": 3,
+    "Open contracting: every contract above €10,000 published in OCDS": 3,
+    "Digital identity for public services: policy options and trade-offs": 2,
+    "Street fault reporting in Helsinki, adapted from Lyon": 3,
+    "API de datos abiertos de Barcelona, adaptada de Helsinki": 2,
+    "Green IT criteria, adapted for Tallinn's framework agreements": 2,
+}
+
+TO_AUTHORS = [
+    "A clear and honest account. {result} is the heart of it: say how it was measured and over "
+    "which period, so that others can compare. The lessons are the most useful part for anyone "
+    "who wants to repeat this.",
+    "Well structured and easy to follow. I would add a sentence on what you would do "
+    "differently, and on the staff time the first year really took. Otherwise ready to publish.",
+    "Useful and transferable: the steps are concrete enough for a smaller body to follow. "
+    "Please name the source of each figure and check that the links still work.",
+    "I learned something from this. The context could say more about your constraints (budget, "
+    "legal basis, the unions), because that is what a reader elsewhere needs to judge whether "
+    "it would work for them.",
+    "Convincing. The comparison with the situation before is fair, though a year is short: if "
+    "you have later figures, add them when you revise it.",
+    "A good practical contribution. The approach could be shorter, with the procurement details "
+    "moved to the implementation steps; the lessons are excellent as they are.",
+]
+TO_EDITOR = [
+    "No conflict of interest. Solid work; I recommend publishing it.",
+    "I have met the team at a conference, nothing more. The figures look plausible to me.",
+    "Nothing confidential to add.",
+]
+EVIDENCE_COMMENTS = {
+    1: "Well described, but nothing is measured yet: say what you will measure, and when.",
+    2: "The outcomes are measured before and after; a comparison area would make them stronger.",
+    3: "The comparison with a baseline is sound; say how the baseline period was chosen.",
+    4: "The independent evaluation is the strength here: link to it from the page.",
+    5: "Replicated elsewhere with comparable results: the strongest evidence I have reviewed.",
+}
+INLINE_COMMENTS = {
+    "outcomes": "Give the source of each figure (the system, the survey) in the source column.",
+    "lessons": "This lesson deserves one more sentence on how you solved it in the end.",
+    "approach": "A short example of what the resident or the patient sees would help here.",
+}
+EDITOR_NOTES = {
+    1: "Published as a described practice: clear and useful, with no outcomes measured yet.",
+    2: "Outcomes measured before and after. The reviewers asked for the data sources, now given.",
+    3: "Outcomes compared with a baseline; both reviewers judged the method sound.",
+    4: "An independent evaluation supports the outcomes; both reviewers recommended publication.",
+    5: "The results were replicated by other bodies with their own figures.",
+}
+
+
+def _clamp(value: int) -> int:
+    return max(1, min(5, value))
+
+
+class _Desk:
+    """The demo's editors and expert reviewers, and the reviews they write, varied but the same
+    on every run."""
+
+    def __init__(self, refs: _Refs):
+        self.refs = refs
+        self.editors = [refs.members[email] for email in EDITORS]
+        self.experts = [refs.members[email] for email in EXPERTS]
+        self.load: Counter = Counter()
+        self.turn = 0
+
+    def submit(self, entry: dict, practice: Practice, publisher: User) -> Submission:
+        return review_services.submit_for_review(
+            member=publisher, practice_id=practice.pk, note=entry.get("note", "")
+        )
+
+    def editor_for(self, submission: Submission) -> User:
+        return next(e for e in self.editors if review_permissions.can_handle(e, submission))
+
+    def invite(self, submission: Submission, editor: User) -> list[ReviewInvitation]:
+        """Two experts without a conflict of interest: the best topic match first (as the
+        editor's suggestions rank them), then whoever has reviewed least in the demo."""
+        practice = submission.practice
+        matches = {
+            s.member.pk: s.topic_matches
+            for s in review_selectors.suggested_reviewers(submission, limit=20)
+        }
+        candidates = sorted(
+            (
+                m
+                for m in self.experts
+                if m.pk != editor.pk and review_permissions.can_be_invited(m, practice)
+            ),
+            key=lambda m: (-matches.get(m.pk, 0), self.load[m.pk], m.display_name),
+        )
+        invitations = []
+        for reviewer in candidates[: settings.REVIEWERS_PER_SUBMISSION]:
+            self.load[reviewer.pk] += 1
+            invitation = review_services.invite_reviewer(
+                editor=editor, submission_id=submission.pk, reviewer_id=reviewer.pk
+            )
+            review_services.respond_to_invitation(
+                reviewer=reviewer, invitation_id=invitation.pk, accept=True
+            )
+            invitations.append(invitation)
+        return invitations
+
+    def review(self, invitation: ReviewInvitation, practice: Practice, level: int, n: int, **kw):
+        """The n-th reviewer's review: scores that follow the evidence, and comments."""
+        self.turn += 1
+        turn = self.turn + n
+        scores = {
+            Criterion.ACCURACY: _clamp(4 + (level >= 3 and n == 0)),
+            Criterion.EVIDENCE: _clamp(level + (1 if n == 0 else 0) - (1 if level >= 4 else 0)),
+            Criterion.TRANSFERABILITY: 3 + (turn % 3 == 0),
+            Criterion.CLARITY: _clamp(4 + turn % 2),
+            Criterion.COMPLETENESS: _clamp(3 + (level >= 3) + (level >= 4 and turn % 2 == 0)),
+        }
+        first_outcome = practice.outcomes.values_list("name", flat=True).first()
+        result = f"“{first_outcome}”" if first_outcome else "The main result"
+        mean = sum(scores.values()) / len(scores)
+        field = "outcomes" if first_outcome else ("lessons" if practice.lessons else "approach")
+        return review_services.submit_review(
+            reviewer=invitation.reviewer,
+            invitation_id=invitation.pk,
+            scores={k.value: v for k, v in scores.items()},
+            recommendation=kw.get("recommendation", "accept" if mean >= 3.6 else "minor_changes"),
+            to_authors=kw.get("to_authors", TO_AUTHORS[turn % len(TO_AUTHORS)]).format(
+                result=result
+            ),
+            to_editor=TO_EDITOR[turn % len(TO_EDITOR)],
+            criterion_comments={Criterion.EVIDENCE.value: EVIDENCE_COMMENTS[level]},
+            inline_comments={field: INLINE_COMMENTS[field]} if n == 0 else {},
+        )
+
+    def publish(self, entry_title: str, practice: Practice, publisher: User, entry=None) -> None:
+        """The whole review: submitted, two reviews, accepted, published at its level."""
+        level = EVIDENCE.get(entry_title, 1)
+        submission = self.submit(entry or {}, practice, publisher)
+        editor = self.editor_for(submission)
+        for n, invitation in enumerate(self.invite(submission, editor)):
+            review = self.review(invitation, practice, level, n)
+            review_services.rate_review(
+                editor=editor, review_id=review.pk, quality=4 + (self.turn + n) % 2
+            )
+        review_services.decide(editor=editor, submission_id=submission.pk, decision="accept")
+        review_services.publish(
+            editor=editor,
+            submission_id=submission.pk,
+            evidence_level=level,
+            note=EDITOR_NOTES[level],
+        )
+
+    def leave_in_review(self, entry: dict, practice: Practice, publisher: User) -> None:
+        """Stop where the entry says: submitted, in review with one review in, or returned."""
+        submission = self.submit(entry, practice, publisher)
+        if entry["review"] == "submitted":
+            return
+        editor = self.editor_for(submission)
+        invitations = self.invite(submission, editor)
+        if entry["review"] == "in_review":
+            self.review(invitations[0], practice, 2, 0, recommendation="minor_changes")
+            return
+        self.review(
+            invitations[0],
+            practice,
+            2,
+            0,
+            recommendation="major_changes",
+            to_authors="The idea is strong, but the page gives no figure for what the guarantee "
+            "costs the city per flat, nor how often owners' tenants fall behind on rent. Without "
+            "them, another city cannot judge whether it could afford it.",
+        )
+        self.review(
+            invitations[1],
+            practice,
+            2,
+            1,
+            recommendation="minor_changes",
+            to_authors="Clear and useful. Please add the default rate and the rehabilitation "
+            "budget, and say how owners were found in the first year.",
+        )
+        review_services.decide(
+            editor=editor,
+            submission_id=submission.pk,
+            decision=Decision.REQUEST_CHANGES,
+            note="Both reviewers ask for the costs of the guarantee and the default rate. Add "
+            "them, answer each point, and resubmit: the same reviewers will read it again.",
+        )
+
+
+def _freshness(desk: _Desk, refs: _Refs) -> None:
+    """Life after publication: one contribution marked outdated by its editor, one flagged as
+    possibly outdated by a member, one with a minor edit waiting for approval. Each step is
+    keyed on what it leaves behind, so a re-run adds nothing."""
+    editor = refs.members[EDITOR]
+    outdated = _published(OUTDATED_TITLE)
+    if (
+        outdated is not None
+        and outdated.state == ContributionState.PUBLISHED
+        and not outdated.review_events.filter(to_state=ContributionState.OUTDATED).exists()
+    ):
+        review_services.mark_outdated(
+            editor=editor,
+            practice_id=outdated.pk,
+            reason="The European digital identity wallet regulation of 2024 changed the options "
+            "this analysis compares.",
+        )
+    flagged = _published(FLAGGED_TITLE)
+    flagger = refs.members[LUCIA]
+    if (
+        flagged is not None
+        and not OutdatedFlag.objects.filter(practice=flagged, flagged_by=flagger).exists()
+    ):
+        review_services.flag_outdated(
+            member=flagger,
+            practice_id=flagged.pk,
+            reason="The EU procurement thresholds changed on 1 January 2026; the checklist still "
+            "quotes the old ones.",
+        )
+    edited = _published(MINOR_EDIT_TITLE)
+    if edited is not None and not edited.submissions.filter(kind=SubmissionKind.MINOR).exists():
+        entry = next(e for e in CONTRIBUTIONS if e["title"] == MINOR_EDIT_TITLE)
+        data = _input(entry, refs, None)
+        data.fields["approach"] = data.fields["approach"].replace(
+            "One idea per sentence; sentences under 20 words.",
+            "One idea per sentence; keep sentences under 20 words.",
+        )
+        author = refs.members[entry["author"]]
+        services.update_practice(
+            member=author,
+            practice_id=edited.pk,
+            data=data,
+            base_revision=edited.item.revision_number,
+            message="Rule 2 now reads as an instruction, like the others",
+        )
+        review_services.submit_for_review(
+            member=author,
+            practice_id=edited.pk,
+            note="Wording only: rule 2 now reads as an instruction, like the other four.",
+            minor=True,
+        )
+
+
+OUTDATED_TITLE = "Digital identity for public services: policy options and trade-offs"
+FLAGGED_TITLE = "Market consultation before a tender: a one-page checklist"
+MINOR_EDIT_TITLE = "Plain-language letters: five rules that cut helpline calls by 40%"
+
+
+def _published(title: str) -> Practice | None:
+    return (
+        Practice.objects.select_related("item")
+        .filter(item__slug=slugify(title)[:180], state__in=LIVE_STATES)
+        .first()
+    )
+
+
+def _review_summary() -> str:
+    open_kinds = Submission.objects.filter(state__in=OPEN_STATES)
+    levels = dict(
+        Practice.objects.filter(state__in=LIVE_STATES, last_reviewed_at__isnull=False)
+        .values_list("evidence_level")
+        .annotate(n=Count("pk"))
+        .values_list("evidence_level", "n")
+    )
+    return (
+        "Peer review: {reviewed} published after review (evidence levels 1 to 5: {levels}), "
+        "{waiting} waiting for reviewers, {in_review} in review, {changes} with changes "
+        "requested, {minor} minor edit waiting for approval, {outdated} marked outdated, "
+        "{flagged} flagged as possibly outdated; {reviews} reviews written."
+    ).format(
+        reviewed=sum(levels.values()),
+        levels=" / ".join(str(levels.get(level, 0)) for level in range(1, 6)),
+        waiting=open_kinds.filter(state=ContributionState.SUBMITTED)
+        .exclude(kind=SubmissionKind.MINOR)
+        .count(),
+        in_review=open_kinds.filter(state=ContributionState.IN_REVIEW).count(),
+        changes=open_kinds.filter(state=ContributionState.CHANGES_REQUESTED).count(),
+        minor=open_kinds.filter(kind=SubmissionKind.MINOR).count(),
+        outdated=Practice.objects.filter(state=ContributionState.OUTDATED).count(),
+        flagged=OutdatedFlag.objects.filter(resolved_at__isnull=True).count(),
+        reviews=Review.objects.count(),
+    )
+
+
 def seed_practices(stdout) -> None:
-    """Add the demo contributions that are missing; run it as often as you like."""
+    """Add the demo contributions that are missing, each through peer review; run it as often
+    as you like."""
     refs = _Refs()
     moderator_may = can_moderate(refs.members[MODERATOR])
+    desk = _Desk(refs)
     written = adapted = adopted = 0
     by_title = {}
+    in_review = []
     for entry in CONTRIBUTIONS:
         slug = slugify(entry["title"])[:180]
         practice = Practice.objects.filter(item__slug=slug).select_related("item").first()
         if practice is None:
             practice = _write(entry, refs)
             written += 1
+            publisher = refs.members[entry.get("publisher", entry["author"])]
+            if entry.get("review"):
+                in_review.append((entry, practice, publisher))
+            elif not entry.get("draft"):
+                desk.publish(entry["title"], practice, publisher, entry)
         by_title[entry["title"]] = practice
-        if not entry.get("draft"):
+        if not entry.get("draft") and not entry.get("review"):
             adopted += _adopt(entry, practice, refs, moderator_may)
     for spec in ADAPTATIONS:
         source = by_title[spec["source"]]
         member = refs.members[spec["member"]]
         if not Practice.objects.filter(adapted_from=source, item__author=member).exists():
-            _adapt(spec, source, refs)
+            draft = _adapt(spec, source, refs)
+            if not spec.get("draft"):
+                desk.publish(spec["title"], draft, member)
             adapted += 1
+    if written or adapted:
+        # The finished reviews are history: their notices are read. What is still in review
+        # below (and after) leaves unread notices, as on a living site.
+        for member in refs.members.values():
+            mark_read(member=member)
+    for entry, practice, publisher in in_review:
+        desk.leave_in_review(entry, practice, publisher)
+    _freshness(desk, refs)
     if not moderator_may:
         stdout.write(
             "Adoptions by bodies without a demo member were skipped: the demo moderator needs "
@@ -1737,3 +2101,4 @@ def seed_practices(stdout) -> None:
         f"added; {Practice.objects.count()} contributions in all, "
         f"{Item.objects.filter(status=ItemStatus.PUBLISHED).count()} published."
     )
+    stdout.write(_review_summary())

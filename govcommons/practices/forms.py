@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -427,3 +428,42 @@ class ContextForm(forms.Form):
     budget_band = forms.ChoiceField(
         label=_("Budget"), choices=[("", "—"), *BudgetBand.choices], required=False
     )
+
+
+class ChangeSize(models.TextChoices):
+    """How a live contribution's unpublished changes are checked (reviews.SubmissionKind)."""
+
+    MINOR = "minor", _("Minor edit (typo, link, wording) — approved by a moderator")
+    SUBSTANTIAL = "substantial", _("Substantial change — reviewed again")
+
+
+class SubmitForm(forms.Form):
+    """Sending a contribution (or a live one's unpublished changes) to the editors."""
+
+    note = forms.CharField(
+        label=_("Note to the editor"),
+        required=False,
+        max_length=4000,
+        help_text=_("Optional: anything the editor should know, such as a conflict of interest."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    change = forms.ChoiceField(
+        label=_("What kind of change is it?"),
+        choices=ChangeSize.choices,
+        initial=ChangeSize.SUBSTANTIAL,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, revision: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choice only exists for changes to a published contribution.
+        if not revision:
+            del self.fields["change"]
+
+    def clean_note(self) -> str:
+        return self.cleaned_data["note"].replace("\r\n", "\n").strip()
+
+    @property
+    def minor(self) -> bool:
+        return self.cleaned_data.get("change") == ChangeSize.MINOR

@@ -15,6 +15,7 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
 from govcommons.core.models import ItemStatus, Language
@@ -27,6 +28,8 @@ from .models import (
     AdoptionStage,
     BudgetBand,
     ContributionKind,
+    ContributionState,
+    EvidenceLevel,
     JurisdictionType,
     MemberContext,
     PopulationBand,
@@ -53,6 +56,10 @@ class PracticeFilters:
     stage: str = ""
     has_outcomes: bool = False
     min_adoptions: int = 0
+    # Peer review: "evidence level at least N" (0: any), reviewed ones only, archived ones too.
+    min_evidence: int = 0
+    peer_reviewed: bool = False
+    include_archived: bool = False
     jurisdiction_type: str = ""
     population_band: str = ""
     budget_band: str = ""
@@ -93,6 +100,15 @@ def _apply(qs: QuerySet[Practice], f: PracticeFilters, skip: str = "") -> QueryS
         qs = qs.filter(has_outcomes=True)
     if f.min_adoptions and skip != "min_adoptions":
         qs = qs.filter(item__adoption_count__gte=f.min_adoptions)
+    if f.min_evidence and skip != "min_evidence":
+        qs = qs.filter(evidence_level__gte=f.min_evidence)
+    if f.peer_reviewed and skip != "peer_reviewed":
+        qs = qs.filter(last_reviewed_at__isnull=False)
+    # Archived contributions are kept for reference: their page, history, authors' profiles and
+    # organisation pages still show them, but the list is for finding what to use now, so it
+    # leaves them out unless the reader ticks "Include archived" (the API has the same default).
+    if not f.include_archived:
+        qs = qs.exclude(state=ContributionState.ARCHIVED)
     for name in ("jurisdiction_type", "population_band", "budget_band"):
         if getattr(f, name) and skip != name:
             qs = qs.filter(**{name: getattr(f, name)})
@@ -160,6 +176,17 @@ def _topic_counts(qs: QuerySet, parent_of: dict[int, int | None]) -> dict[int, i
     return {pk: len(ids) for pk, ids in reached.items()}
 
 
+def _evidence_facet(qs: QuerySet) -> list[tuple[str, str, int]]:
+    """ "At least N": how many contributions each level and those above give (one query; the
+    evidence index serves it)."""
+    counts = _counts(qs, "evidence_level")
+    return [
+        (str(level), _("At least %(level)s") % {"level": label}, n)
+        for level, label in EvidenceLevel.choices
+        if (n := sum(c for value, c in counts.items() if value is not None and value >= level))
+    ]
+
+
 def facets(viewer, f: PracticeFilters) -> dict[str, list[tuple[str, str, int]]]:
     """For each filter, its values with how many contributions each would give, the other
     filters applied (so a reader sees what choosing it would leave). One query per facet."""
@@ -181,6 +208,7 @@ def facets(viewer, f: PracticeFilters) -> dict[str, list[tuple[str, str, int]]]:
         Organization.objects.filter(pk__in=[k for k in orgs if k]).values_list("pk", "name")
     )
     return {
+        "min_evidence": _evidence_facet(_apply(base, f, skip="min_evidence")),
         "kind": facet("kind", "contribution_kind", ContributionKind.choices),
         "topic": [
             (slug, name, topic_counts[pk])
@@ -205,14 +233,13 @@ def facets(viewer, f: PracticeFilters) -> dict[str, list[tuple[str, str, int]]]:
     }
 
 
-def open_submission_state():
-    """The state of the version now with the editors (None if none), as a subquery."""
+def open_submission_state(field: str = "state"):
+    """The state (or another field) of the version now with the editors (None if none), as a
+    subquery; at most one submission is open per contribution."""
     from govcommons.reviews.models import OPEN_STATES, Submission
 
     return Subquery(
-        Submission.objects.filter(practice=OuterRef("pk"), state__in=OPEN_STATES).values("state")[
-            :1
-        ]
+        Submission.objects.filter(practice=OuterRef("pk"), state__in=OPEN_STATES).values(field)[:1]
     )
 
 
@@ -244,7 +271,12 @@ def get_practice_for(viewer, slug: str) -> Practice:
                 ),
             ),
         )
-        .annotate(open_submission_state=open_submission_state())
+        .annotate(
+            open_submission_state=open_submission_state(),
+            # The page links the authors to the open submission and names its kind.
+            open_submission_id=open_submission_state("pk"),
+            open_submission_kind=open_submission_state("kind"),
+        )
         .filter(item__slug=slug)
         .first()
     )
@@ -270,14 +302,47 @@ def adoption_summary(practice: Practice) -> dict:
     }
 
 
+def latest_submission_id():
+    """The contribution's newest submission (open or closed), as a subquery: its review page."""
+    from govcommons.reviews.models import Submission
+
+    return Subquery(
+        Submission.objects.filter(practice=OuterRef("pk"))
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+
+
 def drafts_of(member) -> QuerySet[Practice]:
+    """What a member is writing or has in review: every contribution of theirs not yet public
+    (draft, submitted, in review, changes requested, accepted, declined, withdrawn), each with
+    its newest submission's id for the link to its reviews."""
     return (
         Practice.objects.filter(
             Q(item__author=member) | Q(item__co_authors=member), item__status=ItemStatus.DRAFT
         )
         .select_related("item")
+        .annotate(latest_submission_id=latest_submission_id())
         .distinct()
-        .order_by("-item__updated_at")
+        .order_by("-item__updated_at", "-pk")
+    )
+
+
+def outdated_reason(practice: Practice) -> str:
+    """Why an editor marked it outdated (the reason of that move), for the page's banner."""
+    from govcommons.reviews.models import EventKind, ReviewEvent
+
+    return (
+        ReviewEvent.objects.filter(
+            practice=practice,
+            kind=EventKind.TRANSITION,
+            to_state=ContributionState.OUTDATED,
+            confidential=False,
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("reason", flat=True)
+        .first()
+        or ""
     )
 
 

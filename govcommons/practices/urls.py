@@ -11,7 +11,7 @@ urlpatterns = [
     path("practices/my-context/", views.my_context, name="my_context"),
     path("practices/<slug:slug>/", views.practice_detail, name="detail"),
     path("practices/<slug:slug>/edit/", views.practice_edit, name="edit"),
-    path("practices/<slug:slug>/publish/", views.practice_submit, name="submit"),
+    path("practices/<slug:slug>/submit/", views.practice_submit, name="submit"),
     path("practices/<slug:slug>/history/", views.practice_history, name="history"),
     path("practices/<slug:slug>/history/compare/", views.practice_compare, name="compare"),
     path(

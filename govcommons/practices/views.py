@@ -1,4 +1,7 @@
-"""Contribution pages: browse, read, write, publish, history, adapt, adopt, files."""
+"""Contribution pages: browse, read, write, submit for review, history, adapt, adopt, files."""
+
+from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,13 +12,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from govcommons.accounts.decorators import verified_required
+from govcommons.accounts.models import User
+from govcommons.accounts.permissions import can_moderate
 from govcommons.core import revisions
 from govcommons.core.errors import ConflictError, DomainError
 from govcommons.core.forms import add_service_error
 from govcommons.core.markdown import render_markdown
 from govcommons.core.pagination import paginate
+from govcommons.core.permissions import is_author
 from govcommons.core.ratelimit import limit_posts
 from govcommons.organizations.models import Organization
+from govcommons.reviews import permissions as review_permissions
+from govcommons.reviews import selectors as review_selectors
+from govcommons.reviews import services as review_services
 
 from . import permissions, selectors, services
 from .filters import PracticeFilterForm
@@ -27,10 +36,14 @@ from .forms import (
     LinkFormSet,
     OutcomeFormSet,
     PracticeForm,
+    SubmitForm,
     link_rows,
     outcome_rows,
 )
-from .models import ContributionKind, MemberContext, Practice
+from .models import LIVE_STATES, ContributionKind, ContributionState, MemberContext, Practice
+
+# A review ended without publishing; the authors may read why, then submit again.
+CLOSED_REVIEW_STATES = {ContributionState.DECLINED, ContributionState.WITHDRAWN}
 
 
 def practice_list(request):
@@ -60,6 +73,7 @@ def practice_list(request):
 def practice_detail(request, slug: str):
     practice = selectors.get_practice_for(request.user, slug)
     item = practice.item
+    user = request.user
     return render(
         request,
         "practices/detail.html",
@@ -67,13 +81,37 @@ def practice_detail(request, slug: str):
             "practice": practice,
             "item": item,
             "adoptions": selectors.adoption_summary(practice),
-            "can_edit": permissions.can_edit(request.user, practice),
-            "can_publish": permissions.can_publish(request.user, practice),
-            "can_adapt": permissions.can_adapt(request.user, practice),
-            "can_adopt": permissions.can_report_adoption(request.user, practice),
+            "can_edit": permissions.can_edit(user, practice),
+            "can_publish": permissions.can_publish(user, practice),
+            "can_adapt": permissions.can_adapt(user, practice),
+            "can_adopt": permissions.can_report_adoption(user, practice),
+            "can_flag_outdated": review_permissions.can_flag_outdated(user, practice),
+            "outdated_reason": (
+                selectors.outdated_reason(practice)
+                if practice.state == ContributionState.OUTDATED
+                else ""
+            ),
             "sections": _sections(practice),
+            **_review_status(user, practice),
         },
     )
+
+
+def _review_status(user, practice: Practice) -> dict:
+    """What the authors and moderators see of the review: the open submission (annotated by
+    get_practice_for, no query) or, after a decline or a withdrawal, the newest one (one query,
+    only for them)."""
+    item = practice.item
+    # core.permissions.is_author, read from the co-authors the page has already fetched.
+    author = user.is_authenticated and (
+        item.author_id == user.pk or any(m.pk == user.pk for m in item.co_authors.all())
+    )
+    follows = bool(author or can_moderate(user))
+    submission_id = practice.open_submission_id
+    if follows and submission_id is None and practice.state in CLOSED_REVIEW_STATES:
+        latest = review_selectors.latest_submission(practice)
+        submission_id = latest.pk if latest else None
+    return {"follows_review": follows, "submission_id": submission_id if follows else None}
 
 
 def _sections(practice: Practice) -> list[tuple[str, str, str]]:
@@ -99,37 +137,36 @@ def _sections(practice: Practice) -> list[tuple[str, str, str]]:
     ]
 
 
-def _formsets(request, practice: Practice | None, kind: str):
+def _formsets(request, snap: dict | None):
+    """The outcome and link rows: as posted, or from the version being edited."""
     prefix_o, prefix_l = "outcomes", "links"
     if request.method == "POST":
         return OutcomeFormSet(request.POST, prefix=prefix_o), LinkFormSet(
             request.POST, prefix=prefix_l
         )
-    outcomes = [
-        {
-            k: services.plain_value(getattr(o, k))
-            for k in ("name", "unit", "baseline", "result", "period", "source")
-        }
-        for o in (practice.outcomes.all() if practice else [])
-    ]
-    links = [
-        {"kind": link.kind, "url": link.url, "title": link.title}
-        for link in (practice.links.all() if practice else [])
-    ]
-    return OutcomeFormSet(initial=outcomes, prefix=prefix_o), LinkFormSet(
-        initial=links, prefix=prefix_l
+    snap = snap or {}
+    return OutcomeFormSet(initial=snap.get("outcomes", []), prefix=prefix_o), LinkFormSet(
+        initial=snap.get("links", []), prefix=prefix_l
     )
 
 
-def _initial(practice: Practice) -> dict:
+def _initial(practice: Practice, snap: dict) -> dict:
+    """The form's values from a snapshot: for a published contribution with unpublished
+    changes, the newest (pending) version, which is what its authors go on editing."""
     item = practice.item
-    data = services.snapshot(practice)
-    data["organization"] = item.organization_id
-    data["topics"] = data["topic_ids"]
-    data["sectors"] = data["sector_ids"]
-    data["co_authors"] = "\n".join(m.email for m in item.co_authors.all())
-    for name in ("start_date", "end_date", "cost_amount", "staff_fte"):
-        data[name] = getattr(practice, name)
+    data = dict(snap)
+    data["organization"] = snap.get("organization_id")
+    data["topics"] = snap.get("topic_ids", [])
+    data["sectors"] = snap.get("sector_ids", [])
+    co_author_ids = snap.get("co_author_ids", [])
+    emails = {m.pk: m.email for m in item.co_authors.all()}
+    if set(co_author_ids) - set(emails):
+        emails = dict(User.objects.filter(pk__in=co_author_ids).values_list("pk", "email"))
+    data["co_authors"] = "\n".join(emails[pk] for pk in co_author_ids if pk in emails)
+    for name in ("start_date", "end_date"):
+        data[name] = date.fromisoformat(snap[name]) if snap.get(name) else None
+    for name in ("cost_amount", "staff_fte"):
+        data[name] = Decimal(snap[name]) if snap.get(name) not in (None, "") else None
     data["base_revision"] = item.revision_number
     return data
 
@@ -144,7 +181,7 @@ def practice_create(request):
     form = PracticeForm(
         request.POST or None, kind=kind, initial={"organization": request.user.organization_id}
     )
-    outcome_set, link_set = _formsets(request, None, kind)
+    outcome_set, link_set = _formsets(request, None)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -189,10 +226,19 @@ def _form_context(form, outcome_set, link_set, kind, practice, **extra) -> dict:
 def practice_edit(request, slug: str):
     practice = selectors.get_practice_for(request.user, slug)
     if not permissions.can_edit(request.user, practice):
+        if permissions.under_review(practice) and is_author(request.user, practice.item):
+            # Reviewers read a frozen version: say so, and how to get it back, not a bare 403.
+            return render(
+                request,
+                "practices/locked.html",
+                {"practice": practice, "item": practice.item},
+                status=403,
+            )
         raise PermissionDenied
     kind = practice.contribution_kind
-    form = PracticeForm(request.POST or None, kind=kind, initial=_initial(practice))
-    outcome_set, link_set = _formsets(request, practice, kind)
+    snap = services.latest_snapshot(practice)
+    form = PracticeForm(request.POST or None, kind=kind, initial=_initial(practice, snap))
+    outcome_set, link_set = _formsets(request, snap)
     conflict_diff = preview = None
     if (
         request.method == "POST"
@@ -225,7 +271,7 @@ def practice_edit(request, slug: str):
             except ConflictError as error:
                 add_service_error(form, error)
                 current = selectors.get_practice_for(request.user, slug)
-                saved = services.snapshot(current)
+                saved = services.latest_snapshot(current)
                 conflict_diff = revisions.diff_snapshots(
                     saved, {**saved, **services.input_snapshot(data)}, services.SNAPSHOT_LABELS
                 )
@@ -235,7 +281,7 @@ def practice_edit(request, slug: str):
             except (DomainError, ValidationError) as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, _("Saved as a new version."))
+                messages.success(request, _saved_message(request.user, practice))
                 return redirect("practices:edit", slug=slug)
     return render(
         request,
@@ -249,21 +295,49 @@ def practice_edit(request, slug: str):
             conflict_diff=conflict_diff,
             preview=preview,
             can_publish=permissions.can_publish(request.user, practice),
+            submit_form=SubmitForm(revision=practice.state in LIVE_STATES),
+            edits_wait_for_review=practice.state in LIVE_STATES and not can_moderate(request.user),
         ),
     )
 
 
+def _saved_message(member, practice: Practice) -> str:
+    if practice.state in LIVE_STATES and not can_moderate(member):
+        return _(
+            "Saved as a new version. Readers still see the published version until your "
+            "changes are reviewed: submit them for review when they are ready."
+        )
+    return _("Saved as a new version.")
+
+
 @verified_required
 @require_POST
+@limit_posts("review_write")
 def practice_submit(request, slug: str):
+    """Send a draft, or a published contribution's unpublished changes, to the editors."""
     practice = selectors.get_practice_for(request.user, slug)
+    form = SubmitForm(request.POST, revision=practice.state in LIVE_STATES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("practices:edit", slug=slug)
     try:
-        services.submit(member=request.user, practice_id=practice.pk)
+        submission = review_services.submit_for_review(
+            member=request.user,
+            practice_id=practice.pk,
+            note=form.cleaned_data["note"],
+            minor=form.minor,
+        )
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("practices:edit", slug=slug)
-    messages.success(request, _("Published. Thank you for sharing what works."))
-    return redirect(practice)
+    messages.success(
+        request,
+        _(
+            "Submitted for peer review. You will be notified here and by email when the "
+            "editor and the reviewers have read it."
+        ),
+    )
+    return redirect("reviews:submission", pk=submission.pk)
 
 
 def practice_history(request, slug: str):

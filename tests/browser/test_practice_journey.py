@@ -1,5 +1,7 @@
 """The knowledge repository's journey in a real browser: a case study is written, co-edited,
-published, found by filters, read, downloaded, adapted, adopted, and its history compared."""
+submitted for peer review (the review itself is walked through the services: its pages have
+their own journey), found by filters once published, read, downloaded, adapted, adopted, and its
+history compared."""
 
 import re
 from datetime import date
@@ -7,11 +9,16 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from govcommons.accounts import services as account_services
+from govcommons.accounts.models import Role
 from govcommons.core.models import Revision
 from govcommons.practices.models import Adoption, Attachment, ContributionKind, Practice
 from govcommons.practices.tests.factories import write_published
+from govcommons.reviews import services as review_services
+from govcommons.reviews.models import Submission
+from govcommons.reviews.tests.factories import invite, review
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_accessible, save_screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +40,14 @@ def cast(settings, tmp_path, make_organization, make_member, make_topic):
     author = make_member(display_name="Alice Martin", verified=True, organization=testville)
     co_author = make_member(display_name="Bruno Petit", email="bruno.petit@testville.example")
     adopter = make_member(display_name="Greta Weber", organization=musterstadt)
+    editor = make_member(
+        display_name="Eva Editor", verified=True, organization=make_organization(country="ES")
+    )
+    account_services.grant_role(actor=None, member=editor, role=Role.EDITOR, topic=roads)
+    reviewers = [
+        make_member(display_name=name, verified=True, organization=make_organization(country=c))
+        for name, c in (("Kadri Tamm", "EE"), ("Aino Virtanen", "FI"))
+    ]
     write_published(
         make_member(verified=True, organization=musterstadt),
         title="Street lights switched off at night in Musterstadt",
@@ -50,12 +65,14 @@ def cast(settings, tmp_path, make_organization, make_member, make_topic):
         "author": author,
         "co_author": co_author,
         "adopter": adopter,
+        "editor": editor,
+        "reviewers": reviewers,
         "testville": testville,
         "musterstadt": musterstadt,
     }
 
 
-def test_case_study_is_written_co_edited_published_found_adapted_adopted_and_compared(
+def test_case_study_is_written_co_edited_reviewed_found_adapted_adopted_and_compared(
     page_as, new_context, cast, password, tmp_path
 ):
     author, co_author, adopter = cast["author"], cast["co_author"], cast["adopter"]
@@ -139,7 +156,7 @@ def test_case_study_is_written_co_edited_published_found_adapted_adopted_and_com
     expect(co_writer.get_by_role("status").first).to_have_text("Saved as a new version.")
     expect(co_writer.get_by_text("2 versions saved.")).to_be_visible()
 
-    # 3. The author reloads the editor, saves revision 3 and publishes.
+    # 3. The author reloads the editor, saves revision 3 and submits it for peer review.
     writer.goto(f"/practices/{slug}/edit/")
     expect(writer.get_by_label("The approach", exact=True)).to_have_value(
         "A reporting app sends each pothole, with its photograph, to the nearest crew."
@@ -151,17 +168,53 @@ def test_case_study_is_written_co_edited_published_found_adapted_adopted_and_com
     writer.get_by_role("button", name="Save draft").click()
     expect(writer.get_by_role("status").first).to_have_text("Saved as a new version.")
     expect(writer.get_by_text("3 versions saved.")).to_be_visible()
-    writer.get_by_role("button", name="Publish", exact=True).click()
+    submit_panel = writer.get_by_role("region", name="Submit for review")
+    expect(submit_panel.get_by_role("radio")).to_have_count(0)  # no "minor edit" for a new one
+    submit_panel.get_by_label("Note to the editor").fill("Figures from our work-order system.")
+    submit_panel.get_by_role("button", name="Submit for review").click()
 
-    expect(writer.get_by_role("status").first).to_have_text(
-        "Published. Thank you for sharing what works."
+    submission = Submission.objects.get(practice=practice)
+    expect(writer).to_have_url(re.compile(rf"/reviews/submissions/{submission.pk}/$"))
+    assert (submission.state, submission.revision_number, submission.note_from_author) == (
+        "submitted",
+        3,
+        "Figures from our work-order system.",
     )
-    expect(writer).to_have_url(re.compile(rf"/practices/{slug}/$"))
+    writer.goto(f"/practices/{slug}/")
+    expect(writer.locator(".practice-head__kind .badge--draft")).to_have_text("Submitted")
+    expect(writer.get_by_text("Submitted for peer review")).to_be_visible()
+    expect(writer.get_by_role("link", name="Follow the review")).to_have_attribute(
+        "href", f"/reviews/submissions/{submission.pk}/"
+    )
+    assert_accessible(writer)
+    # While it is with the editors, the edit page explains why it is locked.
+    writer.goto(f"/practices/{slug}/edit/")
+    expect(writer.get_by_role("heading", level=1)).to_have_text(
+        "It cannot be edited while it is in review"
+    )
+    assert_accessible(writer)
+
+    # The editor invites two reviewers, who accept and review; the editor accepts and publishes.
+    for reviewer in cast["reviewers"]:
+        review(invite(cast["editor"], submission, reviewer))
+    review_services.decide(editor=cast["editor"], submission_id=submission.pk, decision="accept")
+    review_services.publish(
+        editor=cast["editor"], submission_id=submission.pk, evidence_level=3, note="Well measured."
+    )
+
+    writer.goto(f"/practices/{slug}/")
     expect(writer.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(writer.locator(".practice-head__kind")).to_have_text("Case study")
+    expect(writer.locator(".practice-head__kind")).to_have_text("Case study Peer reviewed")
     expect(writer.get_by_text("This is a draft")).to_have_count(0)
     expect(writer.locator(".practice-head .meta")).to_contain_text("Published")
+    review_panel = writer.get_by_role("region", name="Peer review")
+    expect(review_panel).to_contain_text("3 · Compared with a baseline or control")
+    expect(review_panel.get_by_role("link", name="How this was reviewed")).to_have_attribute(
+        "href", f"/practices/{slug}/review/"
+    )
+    expect(review_panel.get_by_role("link", name="Flag as possibly outdated")).to_be_visible()
     assert_accessible(writer)
+    save_screenshot(writer, "practice-peer-reviewed")
 
     # 4. An anonymous visitor narrows the list with the filter form and reads the case study.
     visitor = new_context().new_page()
@@ -171,6 +224,20 @@ def test_case_study_is_written_co_edited_published_found_adapted_adopted_and_com
     visitor.get_by_label("Kind", exact=True).select_option("case_study")
     expect(results_count).to_have_text("2 contributions")
     visitor.get_by_label("Country", exact=True).select_option("FR")
+    expect(results_count).to_have_text("1 contribution")
+    evidence = visitor.get_by_label("Evidence level", exact=True)
+    expect(evidence.locator("option")).to_have_text(
+        [
+            "Any evidence level",
+            "At least 1 · Described (1)",
+            "At least 2 · Outcomes measured (1)",
+            "At least 3 · Compared with a baseline or control (1)",
+        ]
+    )
+    with visitor.expect_response(re.compile(r"/practices/\?.*min_evidence=3")) as chosen:
+        evidence.select_option("3")
+    assert chosen.value.status == 200
+    expect(visitor.locator("#results .chip")).to_have_count(3)
     expect(results_count).to_have_text("1 contribution")
     # htmx sends the form on each change and on submit; wait for the submit's answer to land.
     filter_form = visitor.get_by_role("search", name="Find contributions")
@@ -269,7 +336,7 @@ def test_case_study_is_written_co_edited_published_found_adapted_adopted_and_com
     ) == [("Stadt Musterstadt", "piloting", date(2025, 3, 1), "Greta Weber")]
 
     # 6. The history has exactly three versions: the first draft, the co-author's edit and the
-    # author's; uploading, publishing, adapting and adopting save no version of the original.
+    # author's; uploading, submitting, reviewing, publishing, adapting and adopting save none.
     visitor.goto(f"/practices/{slug}/history/")
     expect(visitor.locator(".lead")).to_have_text(
         f"“{TITLE}” has 3 saved versions. Every save is kept; compare any two to see what changed."

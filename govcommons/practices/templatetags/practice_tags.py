@@ -18,6 +18,7 @@ from govcommons.practices.forms import KIND_FIELDS
 from govcommons.practices.models import (
     BudgetBand,
     ContributionKind,
+    EvidenceLevel,
     JurisdictionType,
     PopulationBand,
     Stage,
@@ -57,6 +58,7 @@ KIND_DESCRIPTIONS = {
 # The list page's filters, in the order the sidebar shows them.
 FACETS = [
     ("kind", gettext_lazy("Kind"), gettext_lazy("Any kind")),
+    ("min_evidence", gettext_lazy("Evidence level"), gettext_lazy("Any evidence level")),
     ("topic", gettext_lazy("Topic"), gettext_lazy("Any topic")),
     ("sector", gettext_lazy("Sector"), gettext_lazy("Any sector")),
     ("level", gettext_lazy("Level of government"), gettext_lazy("Any level")),
@@ -75,7 +77,10 @@ FILTER_LABELS = {
     "q": gettext_lazy("Search"),
     "has_outcomes": gettext_lazy("With measured outcomes"),
     "min_adoptions": gettext_lazy("Adopted by at least"),
+    "peer_reviewed": gettext_lazy("Peer reviewed only"),
+    "include_archived": gettext_lazy("Including archived"),
 }
+YES_FILTERS = {"has_outcomes", "peer_reviewed", "include_archived"}
 
 
 STATIC_LABELS = {
@@ -96,6 +101,9 @@ def _value_label(name: str, value: str, facets: dict) -> str:
             return str(text)
     if name in STATIC_LABELS:
         return str(STATIC_LABELS[name].get(value, value))
+    if name == "min_evidence":
+        levels = {str(v): label for v, label in EvidenceLevel.choices}
+        return _("At least %(level)s") % {"level": levels[value]} if value in levels else value
     if name == "country":
         return str(dict(all_countries).get(value.upper(), value))
     return value.replace("-", " ").capitalize()
@@ -175,7 +183,7 @@ def facet_selects(facets: dict, filters) -> dict[str, list[dict]]:
     the place-like-mine ones."""
     selects: dict[str, list[dict]] = {"main": [], "more": [], "context": [], "all": []}
     for name, label, any_label in FACETS:
-        current = getattr(filters, name, "") or ""
+        current = str(getattr(filters, name, "") or "")
         options = [
             {"value": value, "label": text, "count": n, "selected": value == current}
             for value, text, n in facets.get(name, [])
@@ -208,7 +216,7 @@ def filter_chips(context, active: dict, facets: dict) -> list[dict]:
         shown = _value_label(name, value.upper() if name == "country" else value, facets)
         if name == "q":
             shown = f"“{value}”"
-        if name == "has_outcomes":
+        if name in YES_FILTERS:
             shown = _("yes")
         if name == "min_adoptions":
             shown = _("%(n)s organisations") % {"n": value}

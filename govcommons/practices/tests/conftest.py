@@ -43,3 +43,47 @@ def people(make_member, make_organization, moderator) -> People:
         verified=make_member(verified=True, organization=make_organization(country="IT")),
         moderator=moderator,
     )
+
+
+@dataclass
+class Desk:
+    """A topic's peer review desk: its editor and two expert reviewers from other bodies."""
+
+    topic: object
+    editor: object
+    reviewers: list
+
+    def publish(self, submission, *, evidence_level: int = 3, note: str = "Clear and measured."):
+        """Take a submission through invitations, reviews, acceptance and publication."""
+        from govcommons.reviews import services as review_services
+        from govcommons.reviews.tests.factories import invite, review
+
+        for reviewer in self.reviewers:
+            review(invite(self.editor, submission, reviewer))
+        review_services.decide(editor=self.editor, submission_id=submission.pk, decision="accept")
+        return review_services.publish(
+            editor=self.editor,
+            submission_id=submission.pk,
+            evidence_level=evidence_level,
+            note=note,
+        )
+
+
+@pytest.fixture
+def desk(make_member, make_organization, topic) -> Desk:
+    from govcommons.accounts import services as account_services
+    from govcommons.accounts.models import Role
+
+    editor = make_member(
+        verified=True, organization=make_organization(country="ES"), display_name="Eva Editor"
+    )
+    account_services.grant_role(actor=None, member=editor, role=Role.EDITOR, topic=topic)
+    reviewers = [
+        make_member(
+            verified=True, organization=make_organization(country=country), display_name=name
+        )
+        for country, name in (("EE", "Kadri Tamm"), ("FI", "Aino Virtanen"))
+    ]
+    for reviewer in reviewers:
+        reviewer.expertise.add(topic)
+    return Desk(topic=topic, editor=editor, reviewers=reviewers)

@@ -1,17 +1,20 @@
 """The practices API: who reads what, the page's filters, writing drafts, conflicts, bad input."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from govcommons.accounts.services import create_api_token
 from govcommons.core.models import Item, ItemStatus, Revision, Visibility
 from govcommons.practices import services
 from govcommons.practices.models import Outcome, Practice, PracticeLink
 from govcommons.practices.services import PracticeInput
+from govcommons.practices.tests.factories import mark_published
+from govcommons.reviews.models import Submission
 
 URL = "/api/v1/practices"
 PROBLEM = "application/problem+json"
@@ -53,7 +56,8 @@ def make_practice(
     )
     practice = services.create_draft(author=author, data=data)
     if publish:
-        services.submit(member=author, practice_id=practice.pk)
+        # As if its review had published it; the reviews API tests walk the review itself.
+        practice = mark_published(practice)
     practice.item.refresh_from_db()
     return practice
 
@@ -65,6 +69,11 @@ def bearer(member) -> dict:
 
 def post_json(client, url, body, **headers):
     return client.post(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def post_empty(client, url, **headers):
+    """A POST without a body, as `curl -X POST` sends it."""
+    return client.generic("POST", url, b"", **headers)
 
 
 def put_json(client, url, body, **headers):
@@ -86,8 +95,8 @@ def co_author(make_member):
 
 
 @pytest.fixture
-def shelf(author, co_author):
-    """One contribution at each visibility, and a draft with a co-author."""
+def shelf(author, co_author, topic):
+    """One contribution at each visibility, and a draft (ready for review) with a co-author."""
     return {
         "public": make_practice(author, title="Public practice"),
         "members": make_practice(author, title="Members practice", visibility=Visibility.MEMBERS),
@@ -100,6 +109,7 @@ def shelf(author, co_author):
             publish=False,
             co_authors=[co_author],
             organization=author.organization,
+            topics=[topic],
         ),
     }
 
@@ -232,8 +242,10 @@ def test_detail_has_everything_the_page_shows(
         population_band="100k-1m",
         needs_data=True,
     )
+    # A moderator's edit of a published contribution goes live at once (an author's waits for
+    # review).
     services.update_practice(
-        member=author,
+        member=moderator,
         practice_id=practice.pk,
         data=PracticeInput(
             fields={"title": "Fixing potholes in 6 days"},
@@ -265,7 +277,7 @@ def test_detail_has_everything_the_page_shows(
         outcomes=[{"name": "Days to repair", "unit": "days", "baseline": 30, "result": 12}],
     )
     adaptation = services.start_adaptation(member=author, source_id=practice.pk)
-    services.submit(member=author, practice_id=adaptation.pk)
+    mark_published(adaptation)
 
     data = client.get(f"{URL}/fixing-potholes-in-6-days").json()
 
@@ -348,6 +360,33 @@ def test_detail_has_everything_the_page_shows(
     assert attachment_url.endswith(f"/files/{attachment.pk}/")
 
 
+def test_contributions_show_their_peer_review(client, shelf):
+    Practice.objects.filter(pk=shelf["public"].pk).update(
+        evidence_level=3,
+        last_reviewed_at=datetime(2025, 1, 10, 9, 30, tzinfo=UTC),
+        rereview_due_on=date(2027, 1, 10),
+    )
+    rows = {row["slug"]: row for row in client.get(URL).json()["items"]}
+    detail = client.get(f"{URL}/public-practice").json()
+    review_fields = ("state", "peer_reviewed", "evidence_level", "last_reviewed_at")
+    for data in (rows["public-practice"], detail):
+        assert {name: data[name] for name in (*review_fields, "rereview_due_on")} == {
+            "state": "published",
+            "peer_reviewed": True,
+            "evidence_level": 3,
+            "last_reviewed_at": "2025-01-10T09:30:00Z",
+            "rereview_due_on": "2027-01-10",
+        }
+    assert detail["has_pending_revision"] is False
+    never_reviewed = client.get(f"{URL}/members-practice", **bearer(shelf["public"].item.author))
+    assert {name: never_reviewed.json()[name] for name in review_fields} == {
+        "state": "published",
+        "peer_reviewed": False,
+        "evidence_level": None,
+        "last_reviewed_at": None,
+    }
+
+
 def test_detail_hides_a_linked_contribution_the_reader_may_not_see(client, author):
     source = make_practice(author, title="Candid failure story", visibility=Visibility.VERIFIED)
     adaptation = services.start_adaptation(member=author, source_id=source.pk)
@@ -357,7 +396,7 @@ def test_detail_hides_a_linked_contribution_the_reader_may_not_see(client, autho
         data=PracticeInput(fields={"visibility": Visibility.PUBLIC}),
         base_revision=1,
     )
-    services.submit(member=author, practice_id=adaptation.pk)
+    mark_published(adaptation)
 
     data = client.get(f"{URL}/{adaptation.item.slug}").json()
 
@@ -467,9 +506,50 @@ def test_list_sorts_by_most_adopted_and_paginates(client, catalogue):
     assert [row["slug"] for row in second["items"]] == ["helsinki-open-data-api"]
 
 
+def test_list_filters_on_a_minimum_evidence_level_and_on_peer_review(client, catalogue):
+    reviewed = timezone.now()
+    Practice.objects.filter(pk=catalogue["api"].pk).update(
+        evidence_level=4, last_reviewed_at=reviewed
+    )
+    Practice.objects.filter(pk=catalogue["tip"].pk).update(
+        evidence_level=2, last_reviewed_at=reviewed
+    )
+    assert slugs(client.get(f"{URL}?min_evidence=3")) == {"helsinki-open-data-api"}
+    assert slugs(client.get(f"{URL}?min_evidence=2")) == {
+        "helsinki-open-data-api",
+        "plain-language-letters",
+    }
+    assert slugs(client.get(f"{URL}?min_evidence=5")) == set()
+    assert slugs(client.get(f"{URL}?min_evidence=2&kind=practical_tip")) == {
+        "plain-language-letters"
+    }
+    assert slugs(client.get(f"{URL}?peer_reviewed=true")) == {
+        "helsinki-open-data-api",
+        "plain-language-letters",
+    }
+
+
+def test_list_leaves_archived_contributions_out_unless_asked(client, catalogue):
+    Practice.objects.filter(pk=catalogue["bins"].pk).update(state="archived")
+    assert slugs(client.get(URL)) == {"helsinki-open-data-api", "plain-language-letters"}
+    assert slugs(client.get(f"{URL}?include_archived=true")) == {
+        "helsinki-open-data-api",
+        "plain-language-letters",
+        "smart-bins",
+    }
+
+
 @pytest.mark.parametrize(
     "query",
-    ["kind=anecdote", "level=galactic", "stage=finished", "sort=random", "min_adoptions=-1"],
+    [
+        "kind=anecdote",
+        "level=galactic",
+        "stage=finished",
+        "sort=random",
+        "min_adoptions=-1",
+        "min_evidence=6",
+        "min_evidence=0",
+    ],
 )
 def test_list_refuses_an_invalid_filter_value_with_a_422_problem(client, catalogue, query):
     response = client.get(f"{URL}?{query}")
@@ -589,6 +669,7 @@ def test_anonymous_callers_cannot_write(client, shelf):
     assert Item.objects.count() == before
     slug = shelf["public"].item.slug
     assert put_json(client, f"{URL}/{slug}", draft_body(base_revision=1)).status_code == 401
+    assert client.post(f"{URL}/{slug}/submit").status_code == 401
     assert client.post(f"{URL}/{slug}/publish").status_code == 401
     assert Item.objects.get(slug=slug).title == "Public practice"
 
@@ -690,54 +771,156 @@ def test_others_cannot_update(client, member, verified_member, shelf):
     assert Revision.objects.count() == 4
 
 
-def test_a_verified_author_publishes_a_draft(client, author, shelf):
+def test_a_verified_author_submits_a_draft_for_review(client, author, shelf):
     slug = shelf["draft"].item.slug
-    response = client.post(f"{URL}/{slug}/publish", **bearer(author))
+    response = post_json(
+        client, f"{URL}/{slug}/submit", {"note": "Figures checked by finance."}, **bearer(author)
+    )
     assert response.status_code == 200
-    assert response.json()["status"] == "published"
-    assert response.json()["published_at"] is not None
-    assert client.get(f"{URL}/{slug}").status_code == 200
+    data = response.json()
+    assert (data["state"], data["status"], data["published_at"]) == ("submitted", "draft", None)
+    assert (data["can_edit"], data["can_publish"]) == (False, False)
+    submission = Submission.objects.get(practice=shelf["draft"])
+    assert (submission.kind, submission.state, submission.revision_number) == (
+        "first",
+        "submitted",
+        1,
+    )
+    assert submission.note_from_author == "Figures checked by finance."
+    assert data["review_submission_id"] == submission.pk
+    # Not public until reviewed and published.
+    assert client.get(f"{URL}/{slug}").status_code == 404
+
+
+def test_submit_needs_no_body(client, author, shelf):
+    response = post_empty(client, f"{URL}/{shelf['draft'].item.slug}/submit", **bearer(author))
+    assert response.status_code == 200
+    assert response.json()["state"] == "submitted"
+    assert Submission.objects.get().note_from_author == ""
+
+
+def test_the_former_publish_address_submits_for_review_too(client, author, shelf):
+    slug = shelf["draft"].item.slug
+    response = post_empty(client, f"{URL}/{slug}/publish", **bearer(author))
+    assert response.status_code == 200
+    assert (response.json()["state"], response.json()["status"]) == ("submitted", "draft")
+    assert Submission.objects.filter(practice=shelf["draft"]).count() == 1
 
 
 def test_an_unverified_author_is_told_how_to_get_verified(client, co_author, shelf):
     slug = shelf["draft"].item.slug
-    response = client.post(f"{URL}/{slug}/publish", **bearer(co_author))
+    response = post_empty(client, f"{URL}/{slug}/submit", **bearer(co_author))
     assert response.status_code == 403
     assert response["Content-Type"] == PROBLEM
     detail = response.json()["detail"]
-    assert detail.startswith("Only verified public servants can publish.")
+    assert detail.startswith("Only verified public servants can submit for review.")
     assert "http://testserver/verification/" in detail
-    assert Item.objects.get(slug=slug).status == ItemStatus.DRAFT
+    practice = Practice.objects.get(item__slug=slug)
+    assert (practice.state, practice.item.status) == ("draft", ItemStatus.DRAFT)
+    assert Submission.objects.count() == 0
 
 
-def test_publishing_twice_is_a_409(client, author, shelf):
-    slug = shelf["public"].item.slug
-    published_at = shelf["public"].item.published_at
-    response = client.post(f"{URL}/{slug}/publish", **bearer(author))
+def test_submitting_twice_is_a_409(client, author, shelf):
+    slug = shelf["draft"].item.slug
+    assert post_empty(client, f"{URL}/{slug}/submit", **bearer(author)).status_code == 200
+    response = post_empty(client, f"{URL}/{slug}/submit", **bearer(author))
     assert response.status_code == 409
     assert response["Content-Type"] == PROBLEM
-    assert response.json()["detail"] == "A contribution that is published cannot become published."
+    assert response.json()["detail"] == "This contribution is already with the editors."
+    assert Submission.objects.count() == 1
+
+
+def test_a_published_contribution_without_changes_cannot_be_submitted(client, author, shelf):
+    slug = shelf["public"].item.slug
+    published_at = shelf["public"].item.published_at
+    response = post_empty(client, f"{URL}/{slug}/submit", **bearer(author))
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["detail"] == "Nothing has changed since the published version."
     assert Item.objects.get(slug=slug).published_at == published_at
+    assert Submission.objects.count() == 0
 
 
-def test_a_verified_member_cannot_publish_someone_elses_draft(client, verified_member, shelf):
+def test_an_authors_edit_of_a_published_contribution_is_submitted_as_a_minor_edit(
+    client, author, verified_member, shelf, topic
+):
+    public = shelf["public"]
+    Practice.objects.get(pk=public.pk).topics.add(topic)
+    put_json(
+        client,
+        f"{URL}/{public.item.slug}",
+        {"base_revision": 1, "summary": "A typo fixed."},
+        **bearer(author),
+    )
+    response = post_json(
+        client, f"{URL}/{public.item.slug}/submit", {"minor": True}, **bearer(author)
+    )
+    assert response.status_code == 200
+    data = response.json()
+    # The public keeps reading the published version while the edit waits.
+    assert (data["state"], data["status"], data["summary"]) == (
+        "published",
+        "published",
+        "What we did: Public practice.",
+    )
+    assert data["has_pending_revision"] is True
+    submission = Submission.objects.get(practice=public)
+    assert (submission.kind, submission.revision_number, submission.live_revision) == (
+        "minor",
+        2,
+        1,
+    )
+    assert data["review_submission_id"] == submission.pk
+    # Others read the published version and nothing of its review.
+    assert client.get(f"{URL}/{public.item.slug}").json()["review_submission_id"] is None
+    other = client.get(f"{URL}/{public.item.slug}", **bearer(verified_member))
+    assert other.json()["review_submission_id"] is None
+
+
+def test_a_verified_member_cannot_submit_someone_elses_draft(client, verified_member, shelf):
     slug = shelf["draft"].item.slug
-    response = client.post(f"{URL}/{slug}/publish", **bearer(verified_member))
+    response = post_empty(client, f"{URL}/{slug}/submit", **bearer(verified_member))
     assert response.status_code == 404
-    assert Item.objects.get(slug=slug).status == ItemStatus.DRAFT
+    assert response["Content-Type"] == PROBLEM
+    assert Practice.objects.get(item__slug=slug).state == "draft"
+    assert Submission.objects.count() == 0
 
 
-def test_a_draft_without_a_summary_cannot_be_published(client, author):
+def test_a_verified_member_cannot_submit_someone_elses_published_contribution(
+    client, verified_member, shelf
+):
+    response = post_empty(
+        client, f"{URL}/{shelf['public'].item.slug}/submit", **bearer(verified_member)
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"] == PROBLEM
+    assert Submission.objects.count() == 0
+
+
+def test_a_draft_without_a_summary_cannot_be_submitted(client, author):
     created = post_json(
         client, URL, {"title": "Bare", "contribution_kind": "practical_tip"}, **bearer(author)
     )
-    response = client.post(f"{URL}/bare/publish", **bearer(author))
+    response = post_empty(client, f"{URL}/bare/submit", **bearer(author))
     assert created.status_code == 201
     assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
     assert response.json()["detail"] == (
-        "Before publishing, fill in: summary, the challenge or the approach."
+        "Before submitting, fill in: summary, the challenge or the approach, at least one topic "
+        "(editors and reviewers are matched by topic)."
     )
-    assert Item.objects.get(slug="bare").status == ItemStatus.DRAFT
+    assert Practice.objects.get(item__slug="bare").state == "draft"
+    assert Submission.objects.count() == 0
+
+
+def test_submitting_is_rate_limited_with_a_429_problem(client, author, shelf, settings):
+    settings.POSTING_RATE_LIMITS = {**settings.POSTING_RATE_LIMITS, "review_write": "1/h"}
+    slug = shelf["draft"].item.slug
+    post_empty(client, f"{URL}/{shelf['public'].item.slug}/submit", **bearer(author))
+    response = post_empty(client, f"{URL}/{slug}/submit", **bearer(author))
+    assert response.status_code == 429
+    assert response["Content-Type"] == PROBLEM
+    assert Submission.objects.count() == 0
 
 
 # --- Bad input -----------------------------------------------------------------------------
@@ -864,7 +1047,7 @@ def crowded(author, make_member, make_topic, make_organization, moderator, tmp_p
     target = practices[0]
     for n in range(5):
         services.update_practice(
-            member=author,
+            member=moderator,  # live at once: an author's edit would wait for review
             practice_id=target.pk,
             data=PracticeInput(
                 fields={"title": "Practice number 0"},
@@ -892,7 +1075,7 @@ def crowded(author, make_member, make_topic, make_organization, moderator, tmp_p
         )
     for _ in range(3):
         adaptation = services.start_adaptation(member=author, source_id=target.pk)
-        services.submit(member=author, practice_id=adaptation.pk)
+        mark_published(adaptation)
     return target
 
 
@@ -917,7 +1100,8 @@ def test_detail_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         anonymous = client.get(f"{URL}/{slug}")
     client.force_login(moderator)
-    with django_assert_max_num_queries(16):
+    # Signed in: also the session, the member, and the latest review submission.
+    with django_assert_max_num_queries(17):
         as_moderator = client.get(f"{URL}/{slug}")
     assert len(anonymous.json()["outcomes"]) == 6
     assert len(anonymous.json()["attachments"]) == 5
@@ -935,7 +1119,9 @@ def test_openapi_lists_the_practices_operations(client, db):
     paths = schema["paths"]
     assert set(paths["/api/v1/practices"]) == {"get", "post"}
     assert set(paths["/api/v1/practices/{slug}"]) == {"get", "put"}
-    assert set(paths["/api/v1/practices/{slug}/publish"]) == {"post"}
+    assert set(paths["/api/v1/practices/{slug}/submit"]) == {"post"}
+    assert paths["/api/v1/practices/{slug}/submit"]["post"]["summary"] == "Submit for peer review"
+    assert paths["/api/v1/practices/{slug}/publish"]["post"]["deprecated"] is True
     assert paths["/api/v1/practices"]["post"]["responses"]["201"]
     assert paths["/api/v1/practices/{slug}"]["put"]["responses"]["409"]
     assert "PracticeIn" in schema["components"]["schemas"]

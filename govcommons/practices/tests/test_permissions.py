@@ -1,12 +1,15 @@
-"""Who may write, edit, publish, restore, adapt and report adoptions: each matrix, exactly."""
+"""Who may write, edit, submit for review, restore, adapt and report adoptions: each matrix,
+exactly, in each review state."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from govcommons.core.models import ItemStatus, Visibility
-from govcommons.practices import permissions
+from govcommons.core.models import Item, ItemStatus, Visibility
+from govcommons.practices import permissions, selectors, services
+from govcommons.practices.models import ContributionState, Practice
 from govcommons.practices.tests.conftest import ROLES
-from govcommons.practices.tests.factories import PracticeFactory
+from govcommons.practices.tests.factories import PracticeFactory, practice_input, write_published
+from govcommons.reviews import services as review_services
 
 
 def practice_of(people, **kwargs):
@@ -45,7 +48,7 @@ def test_removed_content_is_edited_by_nobody(people):
     assert allowed(people, permissions.can_edit, removed) == set()
 
 
-def test_only_a_verified_author_may_publish_a_draft(people, make_member):
+def test_only_a_verified_author_may_submit_a_draft_for_review(people, make_member):
     draft = practice_of(people, item__draft=True)
     # The co-author is not verified, and the moderator did not write it.
     assert allowed(people, permissions.can_publish, draft) == {"author"}
@@ -55,8 +58,66 @@ def test_only_a_verified_author_may_publish_a_draft(people, make_member):
     assert permissions.can_publish(verified_co_author, draft) is True
 
 
-def test_a_published_contribution_cannot_be_published_again(people):
+@pytest.mark.parametrize("state", [ContributionState.DECLINED, ContributionState.WITHDRAWN])
+def test_a_declined_or_withdrawn_contribution_may_be_submitted_again(people, state):
+    practice = practice_of(people, item__draft=True, state=state)
+
+    assert allowed(people, permissions.can_publish, practice) == {"author"}
+    assert allowed(people, permissions.can_edit, practice) == {"author", "co_author", "moderator"}
+
+
+def test_a_published_contribution_without_changes_has_nothing_to_submit(people):
     assert allowed(people, permissions.can_publish, practice_of(people)) == set()
+
+
+def test_unpublished_changes_to_a_published_contribution_may_be_submitted(people):
+    practice = practice_of(people)
+    Item.objects.filter(pk=practice.pk).update(revision_number=2)
+    practice = Practice.objects.select_related("item").get(pk=practice.pk)
+    practice.live_revision = 1
+
+    assert practice.has_pending_revision is True
+    assert allowed(people, permissions.can_publish, practice) == {"author"}
+
+
+@pytest.mark.parametrize(
+    "state",
+    [ContributionState.SUBMITTED, ContributionState.IN_REVIEW, ContributionState.ACCEPTED],
+)
+def test_while_with_the_editors_nobody_edits_or_submits_it(people, state):
+    practice = practice_of(people, item__draft=True, state=state)
+
+    # Moderators included: the version published must be the one that was reviewed.
+    assert permissions.under_review(practice) is True
+    assert allowed(people, permissions.can_edit, practice) == set()
+    assert allowed(people, permissions.can_restore, practice) == set()
+    assert allowed(people, permissions.can_publish, practice) == set()
+
+
+def test_when_changes_are_requested_the_authors_edit_again(people):
+    practice = practice_of(people, item__draft=True, state=ContributionState.CHANGES_REQUESTED)
+
+    assert permissions.under_review(practice) is False
+    assert allowed(people, permissions.can_edit, practice) == {"author", "co_author", "moderator"}
+    # They resubmit the open submission (reviews.services.resubmit), not a new one.
+    assert allowed(people, permissions.can_publish, practice) == set()
+
+
+def test_a_published_contribution_whose_changes_are_in_review_is_locked_for_everyone(people, topic):
+    practice = write_published(people.author, topics=[topic], co_authors=[people.co_author])
+    services.update_practice(
+        member=people.author,
+        practice_id=practice.pk,
+        data=practice_input(title="Second", topics=[topic], co_authors=[people.co_author]),
+        base_revision=1,
+    )
+    review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+    fresh = selectors.get_practice_for(people.author, practice.item.slug)
+
+    assert fresh.open_submission_state == ContributionState.SUBMITTED
+    assert permissions.under_review(fresh) is True
+    assert allowed(people, permissions.can_edit, fresh) == set()
+    assert allowed(people, permissions.can_publish, fresh) == set()
 
 
 @pytest.mark.parametrize(

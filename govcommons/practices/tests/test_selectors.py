@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from govcommons.core.models import Item, ItemStatus, Visibility
 from govcommons.practices import selectors, services
-from govcommons.practices.models import AdoptionStage, ContributionKind, MemberContext, Stage
+from govcommons.practices.models import (
+    AdoptionStage,
+    ContributionKind,
+    ContributionState,
+    MemberContext,
+    Stage,
+)
 from govcommons.practices.selectors import PracticeFilters
 from govcommons.practices.tests.conftest import ROLES
 from govcommons.practices.tests.factories import (
@@ -20,6 +26,7 @@ from govcommons.practices.tests.factories import (
     LinkFactory,
     OutcomeFactory,
     PracticeFactory,
+    mark_published,
     write_draft,
     write_published,
 )
@@ -66,6 +73,7 @@ def test_a_draft_is_in_no_listing_and_no_facet_count(people, topic, role):
     assert selectors.facets(viewer, PracticeFilters()) == {
         key: []
         for key in (
+            "min_evidence",
             "kind",
             "topic",
             "sector",
@@ -168,14 +176,17 @@ def library(people, make_topic, make_organization, sector, make_member):
     )
     now = timezone.now()
 
-    def make(days_ago, **kwargs):
+    def make(days_ago, evidence=None, **kwargs):
         return PracticeFactory(
             item__published_at=now - datetime.timedelta(days=days_ago),
+            evidence_level=evidence,
+            last_reviewed_at=now - datetime.timedelta(days=days_ago) if evidence else None,
             **kwargs,
         )
 
     p1 = make(
         1,
+        evidence=3,
         contribution_kind=ContributionKind.CASE_STUDY,
         topics=[digital],
         sectors=[sector],
@@ -191,6 +202,7 @@ def library(people, make_topic, make_organization, sector, make_member):
     )
     p2 = make(
         2,
+        evidence=5,
         contribution_kind=ContributionKind.BEST_PRACTICE,
         topics=[open_data],
         sectors=[transport],
@@ -218,17 +230,16 @@ def library(people, make_topic, make_organization, sector, make_member):
     )
     p4 = make(
         4,
+        evidence=1,
         contribution_kind=ContributionKind.PRACTICAL_TIP,
         topics=[digital, open_data],
         item__language="fr",
         stage=Stage.IDEA,
         item__adoption_count=7,
     )
-    # Never listed for an anonymous visitor: a draft and a members-only case study in France.
-    for extra in (
-        {"item__status": ItemStatus.DRAFT, "item__published_at": None},
-        {"item__visibility": Visibility.MEMBERS},
-    ):
+    # Never listed for an anonymous visitor: a draft and a members-only case study in France;
+    # nor, unless asked for, an archived one (reviewed, at evidence level 4).
+    hidden = [
         PracticeFactory(
             contribution_kind=ContributionKind.CASE_STUDY,
             topics=[digital],
@@ -241,11 +252,21 @@ def library(people, make_topic, make_organization, sector, make_member):
             jurisdiction_type="municipality",
             **extra,
         )
-    return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "sector": sector}
+        for extra in (
+            {"item__status": ItemStatus.DRAFT, "item__published_at": None},
+            {"item__visibility": Visibility.MEMBERS},
+            {
+                "state": ContributionState.ARCHIVED,
+                "evidence_level": 4,
+                "last_reviewed_at": now - datetime.timedelta(days=400),
+            },
+        )
+    ]
+    return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "archived": hidden[2], "sector": sector}
 
 
 def names(practices, library) -> set[str]:
-    by_pk = {p.pk: name for name, p in library.items() if name.startswith("p")}
+    by_pk = {p.pk: name for name, p in library.items() if name != "sector"}
     return {by_pk.get(p.pk, "hidden") for p in practices}
 
 
@@ -276,6 +297,17 @@ def names(practices, library) -> set[str]:
         ({"sector": "transport", "level": "local", "organization": "lyon"}, {"p3"}),
         ({"kind": "tool_template"}, set()),
         ({"kind": "no-such-kind", "topic": "no-such-topic"}, set()),
+        ({"min_evidence": 1}, {"p1", "p2", "p4"}),
+        ({"min_evidence": 3}, {"p1", "p2"}),
+        ({"min_evidence": 5}, {"p2"}),
+        ({"peer_reviewed": True}, {"p1", "p2", "p4"}),
+        ({"peer_reviewed": True, "language": "fr"}, {"p2", "p4"}),
+        ({"include_archived": True}, {"p1", "p2", "p3", "p4", "archived"}),
+        ({"include_archived": True, "min_evidence": 4}, {"p2", "archived"}),
+        (
+            {"include_archived": True, "country": "FR", "has_outcomes": True},
+            {"p1", "p3", "archived"},
+        ),
     ],
 )
 def test_filters_combine(library, filters, expected):
@@ -306,6 +338,29 @@ def test_facet_counts_are_exact_for_a_visitor(library):
         ("regional", "Regional", 1),
         ("national", "National", 1),
     ]
+    assert facets["min_evidence"] == [
+        ("1", "At least 1 · Described", 3),
+        ("2", "At least 2 · Outcomes measured", 2),
+        ("3", "At least 3 · Compared with a baseline or control", 2),
+        ("4", "At least 4 · Independently evaluated", 1),
+        ("5", "At least 5 · Replicated elsewhere", 1),
+    ]
+
+
+def test_archived_contributions_count_only_when_asked_for(library):
+    default = selectors.facets(AnonymousUser(), PracticeFilters())
+    archived = selectors.facets(AnonymousUser(), PracticeFilters(include_archived=True))
+
+    assert sum(n for _v, _l, n in default["kind"]) == 4
+    assert archived["kind"] == [
+        ("best_practice", "Best practice", 1),
+        ("case_study", "Case study", 3),
+        ("practical_tip", "Practical tip", 1),
+    ]
+    assert archived["min_evidence"][3:] == [
+        ("4", "At least 4 · Independently evaluated", 2),
+        ("5", "At least 5 · Replicated elsewhere", 1),
+    ]
 
 
 def test_a_facet_ignores_its_own_filter_and_applies_the_others(library):
@@ -324,6 +379,9 @@ def test_a_facet_ignores_its_own_filter_and_applies_the_others(library):
         PracticeFilters(topic="open-data", language="en"),
         PracticeFilters(country="FR", has_outcomes=True),
         PracticeFilters(min_adoptions=1),
+        PracticeFilters(min_evidence=3, language="en"),
+        PracticeFilters(peer_reviewed=True),
+        PracticeFilters(include_archived=True, country="FR"),
     ],
 )
 @pytest.mark.parametrize("role", ["anonymous", "member"])
@@ -388,7 +446,7 @@ def test_places_like_mine_come_first_with_a_saved_context(people, library):
 def test_the_page_lists_only_published_adaptations(people):
     source = write_published(people.author)
     published = services.start_adaptation(member=people.verified, source_id=source.pk)
-    services.submit(member=people.verified, practice_id=published.pk)
+    mark_published(published)  # as if its review had published it
     services.start_adaptation(member=people.verified, source_id=source.pk)  # stays a draft
 
     page = selectors.get_practice_for(people["anonymous"], source.item.slug)

@@ -1,5 +1,5 @@
-"""Writing contributions: drafts, co-authors, publishing, revisions, restore, conflicts,
-adaptations, adoptions and a member's saved context."""
+"""Writing contributions: drafts, co-authors, submitting for review, edits of published
+contributions, revisions, restore, conflicts, adaptations, adoptions and a member's context."""
 
 import datetime
 import threading
@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from govcommons.core.errors import ConflictError, DomainError
 from govcommons.core.models import Item, ItemStatus, Revision, Visibility
-from govcommons.practices import services
+from govcommons.practices import selectors, services
 from govcommons.practices.models import (
     Adoption,
     AdoptionOutcome,
     AdoptionStage,
+    ContributionState,
     MemberContext,
     Outcome,
     Practice,
@@ -32,6 +33,8 @@ from govcommons.practices.tests.factories import (
     write_draft,
     write_published,
 )
+from govcommons.reviews import services as review_services
+from govcommons.reviews.models import ReviewEvent, Submission, SubmissionKind
 
 TODAY = datetime.date(2026, 1, 15)
 
@@ -238,90 +241,259 @@ def test_an_invalid_outcome_rolls_back_the_whole_save(member):
     ]
 
 
-# --- Publishing -------------------------------------------------------------------------------
+# --- Submitting for review ---------------------------------------------------------------------
+# Nothing is published directly any more: a contribution goes to the editors (reviews.services)
+# and is published when its review is finished.
 
 
-def test_a_verified_author_publishes_a_draft(people):
-    practice = write_draft(people.author)
+def submission_state(practice: Practice) -> tuple:
+    """What a refused submission must leave untouched, beside `state`."""
+    return (
+        Practice.objects.get(pk=practice.pk).state,
+        Submission.objects.filter(practice=practice).count(),
+        ReviewEvent.objects.filter(practice=practice).count(),
+    )
+
+
+def test_a_verified_author_submits_a_draft_for_review(people, topic):
+    practice = write_draft(people.author, topics=[topic])
     before = timezone.now()
 
-    services.submit(member=people.author, practice_id=practice.pk)
+    submission = review_services.submit_for_review(
+        member=people.author, practice_id=practice.pk, note="First time we share this."
+    )
 
+    assert (
+        submission.kind,
+        submission.state,
+        submission.revision_number,
+        submission.live_revision,
+        submission.round,
+        submission.submitted_by,
+        submission.note_from_author,
+    ) == (
+        SubmissionKind.FIRST,
+        ContributionState.SUBMITTED,
+        1,
+        0,
+        1,
+        people.author,
+        "First time we share this.",
+    )
+    assert before <= submission.submitted_at <= timezone.now()
     item = Item.objects.get(pk=practice.pk)
-    assert item.status == ItemStatus.PUBLISHED
-    assert before <= item.published_at <= timezone.now()
-    # Publishing is a status change, not an edit of the content.
-    assert item.revision_number == 1
+    # Submitted is not published: the item stays private and its content is not a new version.
+    assert (item.status, item.published_at, item.revision_number) == (ItemStatus.DRAFT, None, 1)
+    assert Practice.objects.get(pk=practice.pk).state == ContributionState.SUBMITTED
+    assert list(
+        ReviewEvent.objects.filter(practice=practice).values_list("from_state", "to_state")
+    ) == [(ContributionState.DRAFT, ContributionState.SUBMITTED)]
+    assert selectors.practice_list(AnonymousUser(), selectors.PracticeFilters()).count() == 0
 
 
-def test_a_verified_co_author_may_publish(people, make_member):
+def test_a_verified_co_author_may_submit(people, make_member, topic):
     colleague = make_member(verified=True)
-    practice = write_draft(people.co_author, co_authors=[colleague])
+    practice = write_draft(people.co_author, co_authors=[colleague], topics=[topic])
 
-    services.submit(member=colleague, practice_id=practice.pk)
+    review_services.submit_for_review(member=colleague, practice_id=practice.pk)
 
-    assert Item.objects.get(pk=practice.pk).status == ItemStatus.PUBLISHED
+    assert Practice.objects.get(pk=practice.pk).state == ContributionState.SUBMITTED
 
 
-@pytest.mark.parametrize("role", ["co_author", "moderator", "verified"])
-def test_publishing_needs_a_verified_author_and_nothing_changes(people, role):
-    practice = write_draft(people.author, co_authors=[people.co_author])
-    before = state(practice)
+@pytest.mark.parametrize("role", ["co_author", "moderator", "verified", "member"])
+def test_submitting_needs_a_verified_author_and_nothing_changes(people, topic, role):
+    practice = write_draft(people.author, co_authors=[people.co_author], topics=[topic])
+    before = state(practice), submission_state(practice)
 
     with pytest.raises(PermissionDenied) as caught:
-        services.submit(member=people[role], practice_id=practice.pk)
+        review_services.submit_for_review(member=people[role], practice_id=practice.pk)
 
     assert str(caught.value) == (
-        "Only verified public servants who wrote it can publish a contribution."
+        "Only verified public servants who wrote it can submit a contribution for review."
     )
-    assert state(practice) == before
+    assert (state(practice), submission_state(practice)) == before
+    assert before[1] == (ContributionState.DRAFT, 0, 0)
 
 
-def test_an_unverified_author_cannot_publish_their_own_draft(member):
-    practice = write_draft(member)
-    before = state(practice)
+def test_an_unverified_author_cannot_submit_their_own_draft(member, topic):
+    practice = write_draft(member, topics=[topic])
+    before = state(practice), submission_state(practice)
 
     with pytest.raises(PermissionDenied):
-        services.submit(member=member, practice_id=practice.pk)
+        review_services.submit_for_review(member=member, practice_id=practice.pk)
 
-    assert state(practice) == before
-    assert before[1:3] == (ItemStatus.DRAFT, None)
-
-
-def test_publishing_a_published_contribution_is_refused_clearly(people):
-    practice = write_published(people.author)
-    before = state(practice)
-
-    with pytest.raises(ConflictError) as caught:
-        services.submit(member=people.author, practice_id=practice.pk)
-
-    assert caught.value.message == "A contribution that is published cannot become published."
-    assert state(practice) == before
+    assert (state(practice), submission_state(practice)) == before
+    assert before[0][1:3] == (ItemStatus.DRAFT, None)
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "with_topic", "message"),
     [
-        ({"summary": "  "}, "Before publishing, fill in: summary."),
+        ({"summary": "  "}, True, "Before submitting, fill in: summary."),
         (
             {"challenge": "", "approach": ""},
-            "Before publishing, fill in: the challenge or the approach.",
+            True,
+            "Before submitting, fill in: the challenge or the approach.",
+        ),
+        (
+            {},
+            False,
+            "Before submitting, fill in: at least one topic (editors and reviewers are matched "
+            "by topic).",
         ),
         (
             {"summary": "", "challenge": "", "approach": ""},
-            "Before publishing, fill in: summary, the challenge or the approach.",
+            False,
+            "Before submitting, fill in: summary, the challenge or the approach, at least one "
+            "topic (editors and reviewers are matched by topic).",
         ),
     ],
 )
-def test_publishing_an_incomplete_draft_says_what_is_missing(people, fields, message):
-    practice = write_draft(people.author, **fields)
-    before = state(practice)
+def test_submitting_an_incomplete_draft_says_what_is_missing(
+    people, topic, fields, with_topic, message
+):
+    practice = write_draft(people.author, topics=[topic] if with_topic else [], **fields)
+    before = state(practice), submission_state(practice)
 
     with pytest.raises(DomainError) as caught:
-        services.submit(member=people.author, practice_id=practice.pk)
+        review_services.submit_for_review(member=people.author, practice_id=practice.pk)
 
     assert caught.value.message == message
-    assert state(practice) == before
+    assert (state(practice), submission_state(practice)) == before
+
+
+def test_a_contribution_already_with_the_editors_cannot_be_submitted_again(people, topic):
+    practice = write_draft(people.author, topics=[topic])
+    review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+    before = state(practice), submission_state(practice)
+
+    with pytest.raises(ConflictError) as caught:
+        review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+
+    assert caught.value.message == "This contribution is already with the editors."
+    assert (state(practice), submission_state(practice)) == before
+    assert before[1] == (ContributionState.SUBMITTED, 1, 1)
+
+
+def test_a_new_contribution_cannot_go_as_a_minor_edit(people, topic):
+    practice = write_draft(people.author, topics=[topic])
+
+    with pytest.raises(DomainError) as caught:
+        review_services.submit_for_review(member=people.author, practice_id=practice.pk, minor=True)
+
+    assert caught.value.message == "A new contribution is always reviewed in full."
+    assert submission_state(practice) == (ContributionState.DRAFT, 0, 0)
+
+
+def test_a_published_contribution_without_changes_has_nothing_to_submit(people, topic):
+    practice = write_published(people.author, topics=[topic])
+    before = state(practice), submission_state(practice)
+
+    with pytest.raises(DomainError) as caught:
+        review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+
+    assert caught.value.message == "Nothing has changed since the published version."
+    assert (state(practice), submission_state(practice)) == before
+
+
+def edit_live(people, practice, **fields):
+    services.update_practice(
+        member=people.author,
+        practice_id=practice.pk,
+        data=practice_input(topics=[*practice.topics.all()], **fields),
+        base_revision=Item.objects.get(pk=practice.pk).revision_number,
+        message="Newer figures",
+    )
+
+
+@pytest.mark.parametrize(
+    ("minor", "kind"), [(False, SubmissionKind.REVISION), (True, SubmissionKind.MINOR)]
+)
+def test_changes_to_a_published_contribution_go_as_a_revision_or_a_minor_edit(
+    people, topic, minor, kind
+):
+    practice = write_published(people.author, topics=[topic])
+    edit_live(people, practice, title="Fixing potholes in six days")
+
+    submission = review_services.submit_for_review(
+        member=people.author, practice_id=practice.pk, note="Typo in the title.", minor=minor
+    )
+
+    assert (
+        submission.kind,
+        submission.state,
+        submission.revision_number,
+        submission.live_revision,
+    ) == (kind, ContributionState.SUBMITTED, 2, 1)
+    # The contribution stays published, with its published content, while the change is checked.
+    live = Practice.objects.select_related("item").get(pk=practice.pk)
+    assert (live.state, live.item.status, live.item.title, live.live_revision) == (
+        ContributionState.PUBLISHED,
+        ItemStatus.PUBLISHED,
+        "Fixing potholes in a week",
+        1,
+    )
+
+
+def test_an_authors_edit_of_a_live_contribution_stays_unpublished_until_its_review_publishes_it(
+    people, desk
+):
+    practice = write_published(people.author, topics=[desk.topic], outcomes=[outcome()])
+    published = services.snapshot(Practice.objects.get(pk=practice.pk))
+
+    edit_live(
+        people,
+        practice,
+        title="Fixing potholes in six days",
+        outcomes=[outcome(result="5")],
+        links=[{"kind": "dataset", "url": "https://data.example.org/p", "title": "Data"}],
+    )
+
+    pending = Practice.objects.select_related("item").get(pk=practice.pk)
+    assert services.snapshot(pending) == published
+    assert (pending.item.revision_number, pending.live_revision) == (2, 1)
+    assert pending.has_pending_revision is True
+    latest = services.latest_snapshot(pending)
+    assert (latest["title"], latest["outcomes"][0]["result"], latest["links"]) == (
+        "Fixing potholes in six days",
+        "5",
+        [{"kind": "dataset", "url": "https://data.example.org/p", "title": "Data"}],
+    )
+
+    submission = review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+    assert Item.objects.get(pk=practice.pk).title == "Fixing potholes in a week"
+    desk.publish(submission, evidence_level=4)
+
+    live = Practice.objects.select_related("item").get(pk=practice.pk)
+    assert services.snapshot(live) == latest
+    assert (
+        live.item.title,
+        live.live_revision,
+        live.item.revision_number,
+        live.evidence_level,
+        live.state,
+    ) == ("Fixing potholes in six days", 2, 2, 4, ContributionState.PUBLISHED)
+    assert live.has_pending_revision is False
+    assert list(live.outcomes.values_list("result", flat=True)) == [Decimal("5")]
+
+
+def test_a_moderators_edit_of_a_live_contribution_is_published_at_once(people):
+    practice = write_published(people.author)
+
+    services.update_practice(
+        member=people.moderator,
+        practice_id=practice.pk,
+        data=practice_input(title="Tidied title"),
+        base_revision=1,
+    )
+
+    live = Practice.objects.select_related("item").get(pk=practice.pk)
+    assert (live.item.title, live.item.revision_number, live.live_revision) == (
+        "Tidied title",
+        2,
+        2,
+    )
+    assert live.has_pending_revision is False
 
 
 # --- Revisions and restore --------------------------------------------------------------------

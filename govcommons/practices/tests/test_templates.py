@@ -20,6 +20,7 @@ from govcommons.practices.tests.factories import (
     MemberContextFactory,
     OutcomeFactory,
     PracticeFactory,
+    mark_published,
     practice_input,
 )
 
@@ -204,7 +205,7 @@ def test_history_offers_compare_and_restore_to_authors_only(client, verified_mem
         base_revision=1,
     )
     url = reverse("practices:history", args=[practice.item.slug])
-    services.submit(member=verified_member, practice_id=practice.pk)
+    mark_published(practice)  # as if its review had published it
     anonymous_html = client.get(url).content.decode()
     client.force_login(verified_member)
     author_html = client.get(url).content.decode()

@@ -4,13 +4,14 @@ edits, bad input, adaptations, adoptions, the filtered list, and bounded query c
 import datetime
 import html
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from govcommons.core.models import Item, ItemStatus, Revision, Visibility
 from govcommons.practices import services
@@ -18,6 +19,7 @@ from govcommons.practices.models import (
     Adoption,
     AdoptionOutcome,
     AdoptionStage,
+    ContributionState,
     MemberContext,
     Practice,
 )
@@ -28,10 +30,14 @@ from govcommons.practices.tests.factories import (
     LinkFactory,
     OutcomeFactory,
     PracticeFactory,
+    mark_published,
     practice_input,
     write_draft,
     write_published,
 )
+from govcommons.reviews import services as review_services
+from govcommons.reviews.models import Submission, SubmissionKind
+from govcommons.reviews.tests import factories as review_factories
 
 DRAFT_READERS = {"author", "co_author", "moderator"}
 
@@ -301,62 +307,338 @@ def test_a_preview_renders_the_text_without_saving(client, people):
     assert fresh(practice).revision_number == 1
 
 
-def test_a_verified_author_publishes_from_the_page(client, people):
-    practice = write_draft(people.author)
+# --- Submitting for review --------------------------------------------------------------------
+
+
+def submit(client, practice, **data):
+    return client.post(reverse("practices:submit", args=[practice.item.slug]), data)
+
+
+def test_a_verified_author_submits_a_draft_for_review_from_the_edit_page(client, people, topic):
+    practice = write_draft(people.author, topics=[topic])
     client.force_login(people.author)
+    form = client.get(reverse("practices:edit", args=[practice.item.slug]))
+    submit_url = reverse("practices:submit", args=[practice.item.slug])
+    assert submit_url == f"/practices/{practice.item.slug}/submit/"
+    assert f'<form method="post" action="{submit_url}" class="submit-panel__form">' in body(form)
+    assert "change" not in form.context["submit_form"].fields
 
-    response = client.post(reverse("practices:submit", args=[practice.item.slug]))
+    response = submit(client, practice, note="  We measured it for a year.\r\nAsk me.  ")
 
+    submission = Submission.objects.get(practice=practice)
     assert response.status_code == 302
-    assert response["Location"] == practice.get_absolute_url()
-    assert messages_of(response) == ["Published. Thank you for sharing what works."]
+    assert response["Location"] == reverse("reviews:submission", args=[submission.pk])
+    assert messages_of(response) == [
+        "Submitted for peer review. You will be notified here and by email when the editor "
+        "and the reviewers have read it."
+    ]
+    assert (submission.kind, submission.state, submission.note_from_author) == (
+        SubmissionKind.FIRST,
+        ContributionState.SUBMITTED,
+        "We measured it for a year.\nAsk me.",
+    )
     item = fresh(practice)
-    assert item.status == ItemStatus.PUBLISHED
-    assert item.published_at is not None
+    assert (item.status, item.published_at) == (ItemStatus.DRAFT, None)
+    assert Practice.objects.get(pk=practice.pk).state == ContributionState.SUBMITTED
+    assert Client().get(practice.get_absolute_url()).status_code == 404
 
 
-def test_an_unverified_author_is_told_how_to_get_verified_and_nothing_is_published(client, member):
-    practice = write_draft(member)
+def test_an_unverified_author_is_told_how_to_get_verified_and_nothing_is_submitted(
+    client, member, topic
+):
+    practice = write_draft(member, topics=[topic])
     client.force_login(member)
 
-    response = client.post(reverse("practices:submit", args=[practice.item.slug]))
+    response = submit(client, practice)
 
     assert response.status_code == 403
     assert "accounts/verification_required.html" in [t.name for t in response.templates]
     assert "How to get verified" in body(response)
     assert (fresh(practice).status, fresh(practice).published_at) == (ItemStatus.DRAFT, None)
+    assert Submission.objects.count() == 0
 
 
-def test_a_visitor_is_asked_to_sign_in_to_publish(client, people):
-    practice = write_draft(people.author)
+def test_a_visitor_is_asked_to_sign_in_to_submit(client, people, topic):
+    practice = write_draft(people.author, topics=[topic])
 
-    response = client.post(reverse("practices:submit", args=[practice.item.slug]))
+    response = submit(client, practice)
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
-    assert fresh(practice).status == ItemStatus.DRAFT
+    assert Submission.objects.count() == 0
 
 
-def test_publishing_twice_is_refused_with_a_clear_message(client, people):
-    practice = write_published(people.author)
-    published_at = fresh(practice).published_at
+@pytest.mark.parametrize(
+    ("role", "status", "template"),
+    [
+        # A draft is not theirs to know about.
+        ("verified", 404, "404.html"),
+        # Moderators are not authors, and submitting needs a verified author anyway.
+        ("moderator", 403, "accounts/verification_required.html"),
+        ("co_author", 403, "accounts/verification_required.html"),
+    ],
+)
+def test_only_its_verified_authors_may_submit_a_draft(
+    client, people, topic, role, status, template
+):
+    practice = write_draft(people.author, topics=[topic], co_authors=[people.co_author])
+    client.force_login(people[role])
+
+    response = submit(client, practice)
+
+    assert response.status_code == status
+    assert template in [t.name for t in response.templates]
+    assert Submission.objects.count() == 0
+    assert Practice.objects.get(pk=practice.pk).state == ContributionState.DRAFT
+
+
+def test_a_verified_member_cannot_submit_someone_elses_published_contribution(
+    client, people, topic
+):
+    practice = write_published(people.author, topics=[topic])
+    services.update_practice(
+        member=people.author,
+        practice_id=practice.pk,
+        data=practice_input(title="Second", topics=[topic]),
+        base_revision=1,
+    )
+    client.force_login(people.verified)
+
+    response = submit(client, practice)
+
+    assert response.status_code == 403
+    assert Submission.objects.count() == 0
+
+
+def test_submitting_twice_is_refused_and_the_author_is_told_it_is_locked(client, people, topic):
+    practice = write_draft(people.author, topics=[topic])
     client.force_login(people.author)
+    submit(client, practice)
 
     response = client.post(reverse("practices:submit", args=[practice.item.slug]), follow=True)
 
-    assert "A contribution that is published cannot become published." in body(response)
-    assert fresh(practice).published_at == published_at
+    assert response.redirect_chain == [(reverse("practices:edit", args=[practice.item.slug]), 302)]
+    assert response.status_code == 403
+    assert "practices/locked.html" in [t.name for t in response.templates]
+    assert "This contribution is already with the editors." in body(response)
+    assert Submission.objects.filter(practice=practice).count() == 1
 
 
-def test_publishing_without_a_summary_says_what_is_missing(client, people):
-    practice = write_draft(people.author, summary="")
+def test_submitting_without_a_summary_says_what_is_missing_on_the_edit_page(client, people, topic):
+    practice = write_draft(people.author, summary="", topics=[topic])
     client.force_login(people.author)
 
     response = client.post(reverse("practices:submit", args=[practice.item.slug]), follow=True)
 
     assert response.redirect_chain == [(reverse("practices:edit", args=[practice.item.slug]), 302)]
-    assert "Before publishing, fill in: summary." in body(response)
+    assert response.status_code == 200
+    assert "Before submitting, fill in: summary." in body(response)
     assert fresh(practice).status == ItemStatus.DRAFT
+    assert Submission.objects.count() == 0
+
+
+def test_a_published_contribution_without_changes_has_nothing_to_submit(client, people, topic):
+    practice = write_published(people.author, topics=[topic])
+    client.force_login(people.author)
+
+    response = client.post(reverse("practices:submit", args=[practice.item.slug]), follow=True)
+
+    assert "Nothing has changed since the published version." in body(response)
+    assert Submission.objects.count() == 0
+
+
+def outcome_fields(result: str = "6") -> dict:
+    return {
+        "outcomes-TOTAL_FORMS": "3",
+        "outcomes-INITIAL_FORMS": "0",
+        "outcomes-0-name": "Days to repair a pothole",
+        "outcomes-0-baseline": "21",
+        "outcomes-0-result": result,
+        "outcomes-0-unit": "days",
+        "links-TOTAL_FORMS": "2",
+        "links-INITIAL_FORMS": "0",
+        "links-0-url": "https://data.example.org/potholes",
+        "links-0-kind": "dataset",
+        "links-0-title": "Repair data",
+    }
+
+
+def test_an_authors_edit_of_a_published_contribution_waits_for_review(client, people, topic):
+    practice = write_published(people.author, topics=[topic], co_authors=[people.co_author])
+    client.force_login(people.author)
+    form = client.get(reverse("practices:edit", args=[practice.item.slug]))
+    assert (
+        "Your changes are saved as a new version; the published version stays visible until "
+        "the changes are reviewed."
+    ) in body(form)
+
+    response = edit(
+        client,
+        practice,
+        1,
+        title="Fixing potholes in five days",
+        topics=[str(topic.pk)],
+        co_authors=people.co_author.email,
+        start_date="2023-02-01",
+        cost_amount="1250.50",
+        message="The 2025 figures",
+        **outcome_fields(result="5"),
+    )
+
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        "Saved as a new version. Readers still see the published version until your changes "
+        "are reviewed: submit them for review when they are ready."
+    ]
+    # Readers still see the published version.
+    public = Client().get(practice.get_absolute_url())
+    assert public.context["item"].title == "Fixing potholes in a week"
+    assert "Fixing potholes in five days" not in body(public)
+    assert list(public.context["practice"].outcomes.all()) == []
+    # The authors go on editing the newest version, lists and dates included.
+    again = client.get(reverse("practices:edit", args=[practice.item.slug]))
+    initial = again.context["form"].initial
+    assert (
+        initial["title"],
+        initial["co_authors"],
+        initial["topics"],
+        initial["start_date"],
+        initial["cost_amount"],
+        initial["base_revision"],
+    ) == (
+        "Fixing potholes in five days",
+        people.co_author.email,
+        [topic.pk],
+        datetime.date(2023, 2, 1),
+        Decimal("1250.5"),
+        2,
+    )
+    assert [f.initial for f in again.context["outcome_set"].forms[:1]] == [
+        {
+            "name": "Days to repair a pothole",
+            "unit": "days",
+            "baseline": "21",
+            "result": "5",
+            "period": "",
+            "source": "",
+        }
+    ]
+    assert again.context["link_set"].forms[0].initial == {
+        "kind": "dataset",
+        "url": "https://data.example.org/potholes",
+        "title": "Repair data",
+    }
+    assert "You are editing version 2, which is not published yet; readers see version 1." in (
+        body(again)
+    )
+    assert set(again.context["submit_form"].fields) == {"note", "change"}
+    assert "Minor edit (typo, link, wording) — approved by a moderator" in body(again)
+    # The author's own page says what is waiting.
+    page = body(client.get(practice.get_absolute_url()))
+    assert "You have unpublished changes (version 2)." in page
+    assert "You have unpublished changes" not in body(public)
+
+
+@pytest.mark.parametrize(
+    ("change", "kind"), [("minor", SubmissionKind.MINOR), ("substantial", SubmissionKind.REVISION)]
+)
+def test_changes_to_a_published_contribution_are_submitted_as_minor_or_substantial(
+    client, people, topic, change, kind
+):
+    practice = write_published(people.author, topics=[topic])
+    services.update_practice(
+        member=people.author,
+        practice_id=practice.pk,
+        data=practice_input(title="Fixing potholes in a week!", topics=[topic]),
+        base_revision=1,
+    )
+    client.force_login(people.author)
+
+    response = submit(client, practice, change=change, note="Punctuation.")
+
+    submission = Submission.objects.get(practice=practice)
+    assert response["Location"] == reverse("reviews:submission", args=[submission.pk])
+    assert (submission.kind, submission.revision_number, submission.live_revision) == (kind, 2, 1)
+    assert (fresh(practice).title, Practice.objects.get(pk=practice.pk).state) == (
+        "Fixing potholes in a week",
+        ContributionState.PUBLISHED,
+    )
+    page = html.unescape(body(client.get(practice.get_absolute_url())))
+    expected = (
+        "Version 2 waits for an editor's approval as a minor edit."
+        if change == "minor"
+        else "Version 2 is in review."
+    )
+    assert expected in page
+
+
+def test_an_unknown_change_size_is_refused_and_nothing_is_submitted(client, people, topic):
+    practice = write_published(people.author, topics=[topic])
+    services.update_practice(
+        member=people.author,
+        practice_id=practice.pk,
+        data=practice_input(title="Second", topics=[topic]),
+        base_revision=1,
+    )
+    client.force_login(people.author)
+
+    response = client.post(
+        reverse("practices:submit", args=[practice.item.slug]), {"change": "huge"}, follow=True
+    )
+
+    assert "Select a valid choice. huge is not one of the available choices." in html.unescape(
+        body(response)
+    )
+    assert Submission.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ["author", "co_author"])
+def test_while_in_review_the_authors_get_a_locked_page_and_nothing_changes(
+    client, people, topic, role
+):
+    practice = write_draft(people.author, topics=[topic], co_authors=[people.co_author])
+    submission = review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+    client.force_login(people[role])
+
+    page = client.get(reverse("practices:edit", args=[practice.item.slug]))
+    post = edit(client, practice, 1, title="Changed in review", topics=[str(topic.pk)])
+
+    assert (page.status_code, post.status_code) == (403, 403)
+    assert page.templates[0].name == "practices/locked.html"
+    text = body(page)
+    assert "It cannot be edited while it is in review" in text
+    assert "To change it now, withdraw it from review" in text
+    assert reverse("reviews:submission", args=[submission.pk]) in text
+    assert (fresh(practice).title, fresh(practice).revision_number) == (
+        "Fixing potholes in a week",
+        1,
+    )
+
+
+def test_while_in_review_others_get_a_plain_refusal_and_nobody_edits(client, people, topic):
+    practice = write_published(people.author, topics=[topic])
+    services.update_practice(
+        member=people.author,
+        practice_id=practice.pk,
+        data=practice_input(title="Second", topics=[topic]),
+        base_revision=1,
+    )
+    review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+    url = reverse("practices:edit", args=[practice.item.slug])
+
+    client.force_login(people.verified)
+    stranger = client.get(url)
+    client.force_login(people.moderator)
+    moderator = client.get(url)
+    client.force_login(people.author)
+    author = client.get(url)
+
+    # Moderators included: the version published must be the one that was reviewed.
+    assert (stranger.status_code, moderator.status_code, author.status_code) == (403, 403, 403)
+    assert "practices/locked.html" not in [t.name for t in stranger.templates]
+    assert "practices/locked.html" not in [t.name for t in moderator.templates]
+    assert author.templates[0].name == "practices/locked.html"
+    assert Item.objects.get(pk=practice.pk).revision_number == 2
 
 
 # --- History, diffs and restore ---------------------------------------------------------------
@@ -450,7 +732,11 @@ def test_other_members_cannot_restore(client, people, role, status):
     response = client.post(reverse("practices:restore", args=[practice.item.slug, 1]))
 
     assert response.status_code == status
-    assert (fresh(practice).title, fresh(practice).revision_number) == ("Second", 2)
+    # The author's "Second" is an unpublished version 2; the published title is unchanged.
+    assert (fresh(practice).title, fresh(practice).revision_number) == (
+        "Fixing potholes in a week",
+        2,
+    )
 
 
 def test_restoring_a_version_that_does_not_exist_is_a_404(client, people):
@@ -663,7 +949,7 @@ def test_adapting_opens_a_linked_draft_and_the_original_lists_published_adaptati
     original = client.get(source.get_absolute_url())
     assert "Adapted: Night crews for potholes" not in body(original)  # still a draft
 
-    services.submit(member=people.verified, practice_id=draft.pk)
+    mark_published(draft)  # as if its review had published it
 
     original = body(client.get(source.get_absolute_url()))
     assert "Adapted: Night crews for potholes" in original
@@ -810,6 +1096,279 @@ def test_the_page_counts_adopting_organisations_and_countries(client, people, ma
     assert "Adopted by <strong>4 organisations</strong> in <strong>3 countries</strong>." in page
 
 
+# --- Peer review on the page ------------------------------------------------------------------
+
+
+def reviewed(people, desk, *, evidence_level: int = 4, **fields) -> Practice:
+    """Written by the author, then reviewed and published by the desk."""
+    practice = write_draft(people.author, topics=[desk.topic], **fields)
+    submission = review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+    desk.publish(submission, evidence_level=evidence_level)
+    return Practice.objects.select_related("item").get(pk=practice.pk)
+
+
+def day(value, fmt: str = "j F Y") -> str:
+    return dateformat.format(timezone.localtime(value) if hasattr(value, "tzinfo") else value, fmt)
+
+
+def test_a_peer_reviewed_contribution_shows_its_evidence_level_and_review_dates(
+    client, people, desk
+):
+    practice = reviewed(people, desk, evidence_level=4)
+
+    response = client.get(practice.get_absolute_url())
+
+    page = body(response)
+    assert response.status_code == 200
+    assert page.count('<span class="badge badge--reviewed">Peer reviewed</span>') == 2
+    assert (
+        '<span class="evidence evidence--4">4 · Independently evaluated</span> '
+        '<a class="review-panel__help" href="/about/review/#evidence-levels">'
+        "What the levels mean</a>"
+    ) in page
+    reviewed_at, due_on = practice.last_reviewed_at, practice.rereview_due_on
+    assert (
+        f'<dt>Last reviewed</dt><dd><time datetime="{day(reviewed_at, "c")}">'
+        f"{day(reviewed_at)}</time></dd>"
+    ) in page
+    assert (
+        f'<dt>Next review due</dt><dd><time datetime="{due_on.isoformat()}">'
+        f"{day(due_on, 'F Y')}</time></dd>"
+    ) in page
+    assert due_on == timezone.localdate(reviewed_at).replace(year=reviewed_at.year + 2)
+    review_url = reverse("reviews:practice_review", args=[practice.item.slug])
+    assert f'<a href="{review_url}">How this was reviewed</a>' in page
+    # Readers who follow no review see no review state.
+    assert "Follow the review" not in page
+    assert "Flag as possibly outdated" not in page  # visitors must sign in to flag
+
+
+def test_a_contribution_published_without_review_says_so(client, people):
+    practice = write_published(people.author)
+
+    page = body(client.get(practice.get_absolute_url()))
+
+    assert "This contribution has not been peer reviewed." in page
+    assert "badge--reviewed" not in page
+    assert "How this was reviewed" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "flag"),
+    [("anonymous", False), ("member", True), ("verified", True), ("author", True)],
+)
+def test_signed_in_members_may_flag_a_contribution_as_possibly_outdated(
+    client, people, desk, role, flag
+):
+    practice = reviewed(people, desk)
+    sign_in(client, people, role)
+
+    page = body(client.get(practice.get_absolute_url()))
+
+    link = (
+        f'<a href="{reverse("reviews:flag_outdated", args=[practice.item.slug])}">'
+        "Flag as possibly outdated</a>"
+    )
+    assert (link in page) is flag
+
+
+def test_an_outdated_contribution_warns_every_reader_and_says_why(client, people, desk):
+    practice = reviewed(people, desk)
+    review_services.mark_outdated(
+        editor=desk.editor,
+        practice_id=practice.pk,
+        reason="The 2025 road law changed who repairs what.",
+    )
+
+    response = client.get(practice.get_absolute_url())
+    listing = client.get(reverse("practices:list"))
+
+    page = body(response)
+    assert "This contribution may be out of date" in page
+    assert "An editor noted: The 2025 road law changed who repairs what." in page
+    assert '<span class="badge badge--draft">May be out of date</span>' in page
+    # Still a peer reviewed, listed contribution.
+    assert '<span class="badge badge--reviewed">Peer reviewed</span>' in page
+    assert titles(listing) == ["Fixing potholes in a week"]
+    assert "May be out of date" in body(listing)
+
+
+def test_an_archived_contribution_keeps_its_page_but_leaves_the_list(client, people, desk):
+    practice = reviewed(people, desk)
+    review_services.archive(
+        editor=desk.editor, practice_id=practice.pk, reason="The service was closed in 2025."
+    )
+    client.force_login(people.member)
+
+    page = body(client.get(practice.get_absolute_url()))
+    default = client.get(reverse("practices:list"))
+    with_archived = client.get(reverse("practices:list"), {"include_archived": "on"})
+
+    assert "This contribution is kept for reference" in page
+    assert '<span class="badge badge--archived">Archived</span>' in page
+    assert "Flag as possibly outdated" not in page
+    assert titles(default) == []
+    assert default.context["page_obj"].paginator.count == 0
+    assert titles(with_archived) == ["Fixing potholes in a week"]
+    assert '<span class="badge badge--archived">Archived</span>' in body(with_archived)
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "sees_state"),
+    [
+        ("anonymous", 404, False),
+        ("verified", 404, False),
+        ("author", 200, True),
+        ("co_author", 200, True),
+        ("moderator", 200, True),
+    ],
+)
+def test_the_review_state_of_a_new_contribution_is_shown_to_its_authors_and_moderators(
+    client, people, desk, role, status, sees_state
+):
+    practice = write_draft(people.author, topics=[desk.topic], co_authors=[people.co_author])
+    submission = review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+    sign_in(client, people, role)
+    submission_link = (
+        f'<a href="{reverse("reviews:submission", args=[submission.pk])}">Follow the review</a>'
+    )
+
+    submitted = client.get(practice.get_absolute_url())
+    for reviewer in desk.reviewers:
+        review_factories.review(review_factories.invite(desk.editor, submission, reviewer))
+    review_services.decide(
+        editor=desk.editor,
+        submission_id=submission.pk,
+        decision="request_changes",
+        note="Add the cost per repair.",
+    )
+    returned = client.get(practice.get_absolute_url())
+
+    assert (submitted.status_code, returned.status_code) == (status, status)
+    if sees_state:
+        assert '<span class="badge badge--draft">Submitted</span>' in body(submitted)
+        assert "Submitted for peer review" in body(submitted)
+        assert submission_link in body(submitted)
+        page = body(returned)
+        assert '<span class="badge badge--draft">Changes requested</span>' in page
+        assert (
+            "The editor asks for changes before it can be published. "
+            f'<a href="{reverse("reviews:submission", args=[submission.pk])}">'
+            "See the reviews</a>"
+        ) in page
+
+
+def test_after_a_decline_the_authors_are_linked_to_the_decision(client, people, desk):
+    practice = write_draft(people.author, topics=[desk.topic])
+    submission = review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+    review_services.decide(
+        editor=desk.editor, submission_id=submission.pk, decision="decline", note="Out of scope."
+    )
+    client.force_login(people.author)
+
+    page = body(client.get(practice.get_absolute_url()))
+
+    assert "Not accepted" in page
+    assert (
+        f'<a href="{reverse("reviews:submission", args=[submission.pk])}">Read the decision</a>'
+    ) in page
+    assert "You may rework it and submit it again." in page
+
+
+@pytest.mark.parametrize(("role", "sees"), [("anonymous", False), ("author", True)])
+def test_changes_in_review_are_shown_to_the_authors_not_to_readers(
+    client, people, desk, role, sees
+):
+    practice = reviewed(people, desk)
+    services.update_practice(
+        member=people.author,
+        practice_id=practice.pk,
+        data=practice_input(title="Fixing potholes in five days", topics=[desk.topic]),
+        base_revision=1,
+    )
+    submission = review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+    sign_in(client, people, role)
+
+    response = client.get(practice.get_absolute_url())
+
+    page = body(response)
+    assert response.context["item"].title == "Fixing potholes in a week"
+    assert ("Version 2 is in review." in page) is sees
+    assert (reverse("reviews:submission", args=[submission.pk]) in page) is sees
+    assert "You have unpublished changes" not in page
+
+
+# --- Your drafts and submissions ---------------------------------------------------------------
+
+
+def test_my_drafts_page_shows_each_contributions_review_state_with_links(client, people, desk):
+    author = people.author
+    titles_by_state = {}
+    for state in ("draft", "submitted", "in_review", "changes_requested", "declined", "withdrawn"):
+        practice = write_draft(author, topics=[desk.topic], title=f"Story {state}")
+        titles_by_state[state] = practice
+        if state == "draft":
+            continue
+        submission = review_services.submit_for_review(member=author, practice_id=practice.pk)
+        if state in ("in_review", "changes_requested"):
+            invitation = review_factories.invite(desk.editor, submission, desk.reviewers[0])
+        if state == "changes_requested":
+            review_factories.review(invitation)
+            review_services.decide(
+                editor=desk.editor,
+                submission_id=submission.pk,
+                decision="request_changes",
+                note="More figures.",
+            )
+        if state == "declined":
+            review_services.decide(
+                editor=desk.editor, submission_id=submission.pk, decision="decline"
+            )
+        if state == "withdrawn":
+            review_services.withdraw(member=author, submission_id=submission.pk)
+    reviewed(people, desk, title="Already published")
+    client.force_login(author)
+
+    response = client.get(reverse("practices:drafts"))
+
+    rows = list(response.context["page_obj"])
+    assert sorted(p.item.title for p in rows) == sorted(f"Story {s}" for s in titles_by_state)
+    assert {p.item.title: p.state for p in rows} == {f"Story {s}": s for s in titles_by_state}
+    page = body(response)
+    for state, label in (
+        ("draft", "Draft"),
+        ("submitted", "Submitted"),
+        ("in_review", "In review"),
+        ("changes_requested", "Changes requested"),
+        ("declined", "Declined"),
+        ("withdrawn", "Withdrawn"),
+    ):
+        assert f'<span class="badge badge--state badge--{state}">{label}</span>' in page
+        practice = titles_by_state[state]
+        submission = Submission.objects.filter(practice=practice).first()
+        assert (submission is None) is (state == "draft")
+        if submission is not None:
+            assert f'href="{reverse("reviews:submission", args=[submission.pk])}"' in page
+    assert "The editor asks for changes: revise it, answer the reviews and resubmit it." in page
+    assert "Already published" not in page
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_my_drafts_page_runs_a_bounded_number_of_queries(
+    client, people, desk, django_assert_max_num_queries, rows
+):
+    for n in range(rows):
+        practice = write_draft(people.author, topics=[desk.topic], title=f"Story {n}")
+        if n % 2:
+            review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+    client.force_login(people.author)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("practices:drafts"))
+
+    assert len(response.context["page_obj"]) == rows
+
+
 # --- The list page ----------------------------------------------------------------------------
 
 
@@ -832,6 +1391,8 @@ def shelf(people, make_topic, make_organization, sector):
         has_outcomes=True,
         stage="pilot",
         jurisdiction_type="municipality",
+        evidence_level=2,
+        last_reviewed_at=now - datetime.timedelta(days=3),
     )
     b = PracticeFactory(
         item__title="Beta benches",
@@ -841,6 +1402,8 @@ def shelf(people, make_topic, make_organization, sector):
         topics=[digital],
         countries=["DE"],
         stage="scaled",
+        evidence_level=4,
+        last_reviewed_at=now - datetime.timedelta(days=1),
     )
     c = PracticeFactory(
         item__title="Gamma gardens",
@@ -882,6 +1445,12 @@ def titles(response) -> list[str]:
         ({"sort": "adopted"}, ["Alpha potholes", "Gamma gardens", "Beta benches"]),
         ({"sort": "newest", "kind": "best_practice"}, ["Beta benches"]),
         ({"q": "gardens"}, ["Gamma gardens"]),
+        ({"min_evidence": "1"}, ["Beta benches", "Alpha potholes"]),
+        ({"min_evidence": "3"}, ["Beta benches"]),
+        ({"min_evidence": "5"}, []),
+        ({"peer_reviewed": "on"}, ["Beta benches", "Alpha potholes"]),
+        ({"peer_reviewed": "on", "country": "FR"}, ["Alpha potholes"]),
+        ({"min_evidence": "many"}, ["Beta benches", "Gamma gardens", "Alpha potholes"]),
     ],
 )
 def test_list_filters_from_the_address_combine(client, shelf, query, expected):
@@ -901,6 +1470,35 @@ def test_list_shows_exact_counts_beside_filter_values(client, shelf):
     page = body(response)
     assert ">Case study (2)</option>" in page
     assert ">Germany (1)</option>" in page
+
+
+def test_cards_show_peer_review_and_the_evidence_level_and_the_filter_counts_levels(client, shelf):
+    response = client.get(reverse("practices:list"), {"min_evidence": "3"})
+
+    page = body(response)
+    assert response.context["facets"]["min_evidence"] == [
+        ("1", "At least 1 · Described", 2),
+        ("2", "At least 2 · Outcomes measured", 2),
+        ("3", "At least 3 · Compared with a baseline or control", 1),
+        ("4", "At least 4 · Independently evaluated", 1),
+    ]
+    assert (
+        '<p class="practice-card__kind">Best practice '
+        '<span class="badge badge--reviewed">Peer reviewed</span></p>'
+    ) in page
+    assert (
+        '<li>Evidence level <span class="evidence evidence--4">4 · Independently evaluated'
+        "</span></li>"
+    ) in page
+    assert (
+        '<option value="3" selected>At least 3 · Compared with a baseline or control (1)</option>'
+    ) in page
+    assert "Evidence level: <strong>At least 3 · Compared with a baseline or control</strong>" in (
+        page
+    )
+    everything = body(client.get(reverse("practices:list")))
+    assert everything.count("badge--reviewed") == 2
+    assert everything.count('class="evidence evidence--') == 2
 
 
 def test_sorting_by_recently_updated_and_by_fit(client, people, shelf):
@@ -1010,10 +1608,44 @@ def test_the_page_runs_a_bounded_number_of_queries(
     practice = busy_practice(people, make_member, make_organization, rows)
     sign_in(client, people, role)
 
-    with django_assert_max_num_queries(18):
+    # A moderator's two-factor is looked up once per permission asked (edit, adopt, follow
+    # the review): 19 for them, fewer for others, and never more with more rows.
+    with django_assert_max_num_queries(19):
         response = client.get(practice.get_absolute_url())
 
     assert response.status_code == 200
+    assert len(response.context["practice"].outcomes.all()) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+@pytest.mark.parametrize("state", ["in_review", "declined", "outdated"])
+def test_the_page_in_each_review_state_runs_a_bounded_number_of_queries(
+    client, people, desk, make_member, django_assert_max_num_queries, rows, state
+):
+    """The open submission comes with the page's own query; only a closed review costs the
+    authors one more (the newest submission, for the link to the decision)."""
+    practice = write_draft(
+        people.author, topics=[desk.topic], co_authors=make_member.create_batch(rows)
+    )
+    for _ in range(rows):
+        OutcomeFactory(practice=practice)
+    submission = review_services.submit_for_review(member=people.author, practice_id=practice.pk)
+    if state == "in_review":
+        review_factories.invite(desk.editor, submission, desk.reviewers[0])
+    elif state == "declined":
+        review_services.decide(editor=desk.editor, submission_id=submission.pk, decision="decline")
+    else:
+        desk.publish(submission)
+        review_services.mark_outdated(editor=desk.editor, practice_id=practice.pk, reason="Old.")
+    client.force_login(people.author)
+
+    with django_assert_max_num_queries(17):
+        response = client.get(practice.get_absolute_url())
+
+    assert response.status_code == 200
+    # Published (then outdated), nothing is with the editors: no review link to show.
+    expected = None if state == "outdated" else submission.pk
+    assert response.context["submission_id"] == expected
     assert len(response.context["practice"].outcomes.all()) == rows
 
 
@@ -1024,7 +1656,9 @@ def test_the_edit_form_runs_a_bounded_number_of_queries(
     practice = busy_practice(people, make_member, make_organization, rows)
     client.force_login(people.author)
 
-    with django_assert_max_num_queries(18):
+    # The author edits the newest, unpublished version: one query for it, one for the emails
+    # of its co-authors (who are not the published version's).
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("practices:edit", args=[practice.item.slug]))
 
     assert response.status_code == 200
@@ -1070,7 +1704,8 @@ def test_the_list_runs_a_bounded_number_of_queries(
         AdoptionFactory(practice=practice)
     sign_in(client, people, role)
 
-    with django_assert_max_num_queries(24):
+    # One query per facet, the evidence level's included.
+    with django_assert_max_num_queries(25):
         response = client.get(reverse("practices:list"), {"country": "FR", "sort": "adopted"})
 
     assert response.status_code == 200

@@ -1,4 +1,5 @@
-"""Demo data for a living site: organisations, topics, members. Idempotent: run it twice safely.
+"""Demo data for a living site: organisations, topics, members (authors, expert reviewers, editors),
+then the demo contributions and their peer review. Idempotent: run it twice safely.
 
 Later issues add their own demo content in their apps' `seed_demo_<app>` functions, called here.
 """
@@ -11,6 +12,8 @@ from django.utils.text import slugify
 
 from govcommons.accounts import services as account_services
 from govcommons.accounts.models import Role, RoleGrant, User, VerificationRequest
+from govcommons.accounts.services import TOPIC_ROLES
+from govcommons.notifications.models import EmailStatus, OutgoingEmail
 from govcommons.organizations.models import Organization, OrganizationDomain, OrganizationProposal
 from govcommons.practices.demo import seed_practices
 from govcommons.taxonomy.models import Sector, Topic
@@ -92,12 +95,16 @@ ORGANIZATIONS = [
         "",
         "international",
         "Finance and budget",
-        [],
+        ["opsi.example"],
     ),
     ("City of Montréal", None, "CA", "Quebec", "local", "Public safety", ["montreal.ca"]),
 ]
 
-# email, name, job title, organisation, verified?, expertise, roles
+# Every topic, parents included: the managing editor runs peer review in all of them.
+EVERY_TOPIC = [name for parent, children in TOPICS.items() for name in (parent, *children)]
+
+# email, name, job title, organisation, verified?, expertise (topics), roles. A topic role
+# (expert reviewer, editor) is for the first expertise topic, or for the topics given with it.
 MEMBERS = [
     (
         "admin@govcommons.example",
@@ -123,7 +130,7 @@ MEMBERS = [
         "Head of digital services",
         "Ville de Lyon",
         True,
-        ["Citizen reporting", "Service design"],
+        ["Citizen reporting", "Service design", "Public space", "Waste"],
         [Role.EXPERT_REVIEWER],
     ),
     (
@@ -132,8 +139,9 @@ MEMBERS = [
         "Open data lead",
         "City of Helsinki",
         True,
-        ["Open data"],
-        [Role.EXPERT_REVIEWER],
+        ["Open data", "Digital identity", "Energy efficiency", "Climate adaptation"],
+        # The topic editor: she handles the open data submissions she did not write.
+        [Role.EXPERT_REVIEWER, Role.EDITOR],
     ),
     (
         "jordi.puig@bcn.cat",
@@ -141,8 +149,8 @@ MEMBERS = [
         "Participation officer",
         "Barcelona City Council",
         True,
-        ["Participatory budgeting"],
-        [],
+        ["Participatory budgeting", "Citizen assemblies", "Mobility", "Housing"],
+        [Role.EXPERT_REVIEWER],
     ),
     (
         "priya.shah@health.gov.example",
@@ -150,7 +158,7 @@ MEMBERS = [
         "Analyst, waiting times",
         "Ministry of Health (Example)",
         True,
-        ["Waiting times", "Health data"],
+        ["Waiting times", "Health data", "Primary care", "Service design"],
         [Role.EXPERT_REVIEWER],
     ),
     (
@@ -159,8 +167,17 @@ MEMBERS = [
         "Procurement specialist",
         "Tallinn City Government",
         True,
-        ["Innovation procurement"],
+        ["Innovation procurement", "Green procurement", "Open contracting"],
+        [Role.EXPERT_REVIEWER],
+    ),
+    (
+        "elena.ferraro@opsi.example",
+        "Elena Ferraro",
+        "Managing editor, peer review",
+        "OECD Observatory of Public Sector Innovation (Example)",
+        True,
         [],
+        [(Role.EDITOR, EVERY_TOPIC)],
     ),
     (
         "sam.taylor@example.org",
@@ -241,20 +258,23 @@ class Command(BaseCommand):
                     email, DEMO_PASSWORD, display_name=name, job_title=job,
                     organization=organizations.get(org_name), country=organizations[org_name].country if org_name else "",
                 )  # fmt: skip
-                member.expertise.set([topics[t] for t in expertise])
+            # A re-run adds the topics that are missing and removes none.
+            member.expertise.add(*[topics[t] for t in expertise])
             EmailAddress.objects.get_or_create(
                 user=member, email=email, defaults={"verified": True, "primary": True}
             )
             if verified and not member.is_verified:
                 account_services.verify_by_email_domain(member=member, email=email)
-            for role in roles:
-                topic = topics[expertise[0]] if role == Role.EXPERT_REVIEWER else None
-                if not RoleGrant.objects.filter(
-                    member=member, role=role, topic=topic, revoked_at__isnull=True
-                ).exists():
-                    account_services.grant_role(
-                        actor=None, member=member, role=role, topic=topic, note="Demo data"
-                    )
+            for grant in roles:
+                role, topic_names = grant if isinstance(grant, tuple) else (grant, expertise[:1])
+                role_topics = [topics[t] for t in topic_names] if role in TOPIC_ROLES else [None]
+                for topic in role_topics:
+                    if not RoleGrant.objects.filter(
+                        member=member, role=role, topic=topic, revoked_at__isnull=True
+                    ).exists():
+                        account_services.grant_role(
+                            actor=None, member=member, role=role, topic=topic, note="Demo data"
+                        )
             members[email] = member
         for email, org_name in [
             ("lucia.romano@example.net", "Public Procurement Office (Example)"),
@@ -274,7 +294,14 @@ class Command(BaseCommand):
             )  # fmt: skip
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Organization.objects.count()} organisations, {Topic.objects.count()} topics, "
-            f"{User.objects.count()} members. Sign in as admin@govcommons.example, moderator@govcommons.example "
-            f"or claire.martin@lyon.fr with the password {DEMO_PASSWORD!r}."
+            f"{User.objects.count()} members. Sign in as admin@govcommons.example, moderator@govcommons.example, "
+            f"claire.martin@lyon.fr (author and reviewer), aino.virtanen@hel.fi (open data editor) or "
+            f"elena.ferraro@opsi.example (managing editor) with the password {DEMO_PASSWORD!r}."
         ))  # fmt: skip
+        last_email = OutgoingEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         seed_practices(self.stdout)
+        # The demo's review history is made up, not news: its emails are kept but never sent,
+        # so the console of `make run` shows the emails people trigger, not hundreds of these.
+        OutgoingEmail.objects.filter(pk__gt=last_email, status=EmailStatus.QUEUED).update(
+            status=EmailStatus.SKIPPED
+        )
