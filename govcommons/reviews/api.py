@@ -370,7 +370,7 @@ def suggestions(request, submission_id: int):
             "completed_reviews": s.completed_reviews,
             "current_load": s.current_load,
         }
-        for s in selectors.suggested_reviewers(submission)
+        for s in selectors.suggested_reviewers(submission, editor=member)
     ]
 
 

@@ -153,10 +153,13 @@ class Suggestion:
     current_load: int
 
 
-def suggested_reviewers(submission: Submission, *, limit: int = 10) -> list[Suggestion]:
+def suggested_reviewers(
+    submission: Submission, *, limit: int = 10, editor=None
+) -> list[Suggestion]:
     """Verified members whose expertise (declared topics, or an expert reviewer grant) matches
     the contribution's topics, ranked by topic match, then past review quality, then lightest
-    current load. Conflicts of interest and members already invited are never suggested."""
+    current load. Conflicts of interest, members already invited and the editor asking (who
+    handles it, so does not review it) are never suggested."""
     practice = submission.practice
     topic_ids = list(practice.topics.values_list("pk", flat=True))
     if not topic_ids:
@@ -181,6 +184,7 @@ def suggested_reviewers(submission: Submission, *, limit: int = 10) -> list[Sugg
         User.objects.filter(is_active=True, verification_status="verified")
         .exclude(pk__in=permissions.conflicted_member_ids(practice))
         .exclude(pk__in=already)
+        .exclude(pk=getattr(editor, "pk", None))
         .annotate(
             topic_matches=Coalesce(Subquery(matched_topics, output_field=IntegerField()), Value(0)),
             mean_quality=Subquery(

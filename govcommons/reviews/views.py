@@ -157,7 +157,7 @@ def _render_page(request, submission: Submission, *, status: int = 200, **bound)
         "error_form": next((f for f in bound.values() if hasattr(f, "errors") and f.errors), None),
     }
     if handler:
-        context.update(_editor_context(submission, all_reviews, bound))
+        context.update(_editor_context(submission, all_reviews, bound, editor=request.user))
     if author:
         context.update(_author_context(submission, all_reviews, events, bound))
     if invitation is not None:
@@ -172,7 +172,7 @@ def _render_page(request, submission: Submission, *, status: int = 200, **bound)
     return render(request, "reviews/submission.html", context, status=status)
 
 
-def _editor_context(submission: Submission, reviews: list[Review], bound: dict) -> dict:
+def _editor_context(submission: Submission, reviews: list[Review], bound: dict, *, editor) -> dict:
     state = submission.state
     invitations = selectors.invitations_of(submission)
     cancel_id = bound.get("cancel_invitation_id")
@@ -187,7 +187,7 @@ def _editor_context(submission: Submission, reviews: list[Review], bound: dict) 
     bound_reviewer = _bound_reviewer(invite_form)
     suggestions = []
     if state in DECIDING_STATES:
-        for suggestion in selectors.suggested_reviewers(submission):
+        for suggestion in selectors.suggested_reviewers(submission, editor=editor):
             member = suggestion.member
             if bound_reviewer == member.pk:
                 form = invite_form

@@ -95,6 +95,21 @@ def ranking(cast, make_member, make_organization, make_topic):
     return submission, people
 
 
+def test_the_editor_asking_is_not_suggested_as_a_reviewer_of_what_they_handle(cast):
+    cast.editor.expertise.add(cast.topic)
+    submission = submitted(cast.author, cast.topic)
+
+    for_the_editor = selectors.suggested_reviewers(submission, editor=cast.editor)
+    for_a_moderator = selectors.suggested_reviewers(submission, editor=cast.moderator)
+
+    assert [s.member.display_name for s in for_the_editor] == ["Aino Virtanen", "Kadri Tamm"]
+    assert [s.member.display_name for s in for_a_moderator] == [
+        "Aino Virtanen",
+        "Editor Topic",
+        "Kadri Tamm",
+    ]
+
+
 def test_suggestions_rank_by_topic_match_then_quality_then_load(ranking):
     submission, _people = ranking
 
