@@ -247,12 +247,20 @@ def live_workers(client) -> int:
     return response.json()["checks"]["task_queue"]["live_workers"]
 
 
+def queue_state(client) -> tuple[int, int]:
+    task_queue = client.get("/readyz").json()["checks"]["task_queue"]
+    return task_queue["live_workers"], task_queue["ready_tasks"]
+
+
 def test_readyz_counts_a_running_worker_and_forgets_it_when_it_stops(client, start_worker):
     assert live_workers(client) == 0
 
     worker = start_worker()
+    # On start the worker enqueues its periodic tasks and runs them at once; wait until it has.
     wait_until(
-        lambda: live_workers(client) == 1, what="/readyz to see the worker", workers=[worker]
+        lambda: queue_state(client) == (1, 0),
+        what="/readyz to see the worker with nothing left to run",
+        workers=[worker],
     )
     response = client.get("/readyz")
     assert response.json() == {
