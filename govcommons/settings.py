@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "govcommons.notifications",
     "govcommons.practices",
     "govcommons.reviews",
+    "govcommons.discussions",
+    "govcommons.ideas",
     "govcommons.api",
 ]
 
@@ -206,6 +208,12 @@ POSTING_RATE_LIMITS = {
     "api_token": "20/d",
     "outdated_flag": env("RATE_LIMIT_OUTDATED_FLAG", default="10/d"),
     "review_write": env("RATE_LIMIT_REVIEW_WRITE", default="60/h"),
+    "comment": env("RATE_LIMIT_COMMENT", default="30/h"),
+    "question": env("RATE_LIMIT_QUESTION", default="10/h"),
+    "answer": env("RATE_LIMIT_ANSWER", default="20/h"),
+    "idea": env("RATE_LIMIT_IDEA", default="10/h"),
+    # Useful reactions, question, answer and idea votes together.
+    "vote": env("RATE_LIMIT_VOTE", default="120/h"),
 }
 
 # Peer review. Signed reviews by default: public servants value accountability.

@@ -50,6 +50,8 @@ urlpatterns = [
     path("", include("govcommons.notifications.urls")),
     path("", include("govcommons.practices.urls")),
     path("", include("govcommons.reviews.urls")),
+    path("", include("govcommons.discussions.urls")),
+    path("", include("govcommons.ideas.urls")),
 ]
 
 if settings.MEDIA_URL.startswith("/") and settings.STORAGES["default"]["BACKEND"].endswith(

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +36,16 @@ class Language(models.TextChoices):
 
 class ItemKind(models.TextChoices):
     PRACTICE = "practice", _("Contribution")
+    QUESTION = "question", _("Question")
+    IDEA = "idea", _("Idea")
+
+
+# The page of each kind of Item (a URL name taking the slug); see Item.get_absolute_url.
+ITEM_URL_NAMES = {
+    ItemKind.PRACTICE: "practices:detail",
+    ItemKind.QUESTION: "discussions:question",
+    ItemKind.IDEA: "ideas:detail",
+}
 
 
 class ItemStatus(models.TextChoices):
@@ -87,6 +98,9 @@ class Item(models.Model):
     useful_count = models.PositiveIntegerField(default=0)
     adoption_count = models.PositiveIntegerField(default=0)
     adoption_country_count = models.PositiveIntegerField(default=0)
+    # The discussion under the item: locked stops new comments, slow mode spaces them out.
+    discussion_locked = models.BooleanField(_("discussion locked"), default=False)
+    slow_mode_minutes = models.PositiveSmallIntegerField(_("slow mode (minutes)"), default=0)
 
     class Meta:
         indexes = [
@@ -107,6 +121,9 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(ITEM_URL_NAMES[self.kind], args=[self.slug])
 
 
 class Revision(models.Model):

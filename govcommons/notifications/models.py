@@ -19,6 +19,8 @@ class EmailCategory(models.TextChoices):
     VERIFICATION = "verification", _("Verification decisions")
     MODERATION = "moderation", _("Moderation work")
     REVIEWS = "reviews", _("Peer review: invitations, reminders, reviews and decisions")
+    DISCUSSIONS = "discussions", _("Discussions: mentions, replies and answers to your questions")
+    IDEAS = "ideas", _("Ideas: decisions on ideas you proposed")
 
 
 class OutgoingEmail(models.Model):

@@ -42,7 +42,7 @@ from .models import (
     SubmissionKind,
 )
 
-EMAIL_TEMPLATE = "reviews/email/notice"
+EMAIL_TEMPLATE = "notifications/email/notice"
 
 
 # --- helpers -----------------------------------------------------------------------------------

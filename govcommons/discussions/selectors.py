@@ -1,0 +1,98 @@
+"""Reads for discussions: a page of comments with their replies in a constant number of queries,
+new comments since the last poll, and members to @mention."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page
+from django.db.models import Prefetch, Q, QuerySet
+
+from govcommons.accounts.models import User
+from govcommons.core.models import Item
+from govcommons.core.pagination import paginate
+
+from .models import Comment, CommentEdit, CommentReaction
+
+COMMENTS_PER_PAGE = 50
+# A removed comment still shows ("comment removed") while it has replies; otherwise it is gone.
+SHOWN = Q(removed_at__isnull=True) | Q(reply_count__gt=0)
+
+
+def _with_authors(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    return comments.select_related("author", "author__organization")
+
+
+def shown_replies() -> QuerySet[Comment]:
+    return _with_authors(Comment.objects.filter(removed_at__isnull=True)).order_by(
+        "created_at", "pk"
+    )
+
+
+def top_level_comments(item: Item) -> QuerySet[Comment]:
+    return _with_authors(Comment.objects.filter(item=item, parent__isnull=True).filter(SHOWN))
+
+
+@dataclass
+class DiscussionPage:
+    item: Item
+    page: Page
+    # Comment ids on this page that the viewer found useful.
+    useful_ids: set[int] = field(default_factory=set)
+    # The newest comment id on the page: polling asks for what came after it.
+    last_id: int = 0
+
+
+def discussion_page(item: Item, user, page_number: str | None) -> DiscussionPage:
+    """One page of top-level comments (oldest first), each with its replies: four queries
+    whatever the size of the discussion (count, comments, replies, the viewer's reactions)."""
+    comments = top_level_comments(item).prefetch_related(
+        Prefetch("replies", queryset=shown_replies())
+    )
+    page = paginate(comments, page_number, per_page=COMMENTS_PER_PAGE)
+    rows = list(page.object_list)
+    ids = [c.pk for c in rows] + [r.pk for c in rows for r in c.replies.all()]
+    useful_ids = set()
+    if user.is_authenticated and ids:
+        useful_ids = set(
+            CommentReaction.objects.filter(member=user, comment_id__in=ids).values_list(
+                "comment_id", flat=True
+            )
+        )
+    return DiscussionPage(item=item, page=page, useful_ids=useful_ids, last_id=max(ids, default=0))
+
+
+def comments_since(item: Item, after_id: int, limit: int = 50) -> list[Comment]:
+    """Comments and replies written after `after_id` (polling), oldest first."""
+    return list(
+        _with_authors(
+            Comment.objects.filter(item=item, pk__gt=after_id, removed_at__isnull=True)
+        ).order_by("pk")[:limit]
+    )
+
+
+def page_of_comment(comment: Comment) -> int:
+    """The discussion page a comment (or its thread) is on, for permalinks."""
+    top = comment.parent if comment.parent_id else comment
+    before = (
+        Comment.objects.filter(item_id=comment.item_id, parent__isnull=True)
+        .filter(SHOWN)
+        .filter(Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, pk__lt=top.pk))
+        .count()
+    )
+    return before // COMMENTS_PER_PAGE + 1
+
+
+def edit_history(comment: Comment) -> QuerySet[CommentEdit]:
+    return comment.edits.select_related("edited_by")
+
+
+def mention_suggestions(prefix: str, limit: int = 8) -> QuerySet[User]:
+    """Active members whose profile address or name starts with what was typed after "@"."""
+    prefix = prefix.strip().lstrip("@")[:60]
+    if not prefix:
+        return User.objects.none()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(handle__istartswith=prefix) | Q(display_name__istartswith=prefix))
+        .select_related("organization")
+        .order_by("handle")[:limit]
+    )
