@@ -71,3 +71,75 @@ def can_react(user, comment: Comment) -> bool:
 
 def can_see_edit_history(user) -> bool:
     return can_moderate(user)
+
+
+# --- Questions and answers ---------------------------------------------------------------------
+
+
+def can_ask(user) -> bool:
+    return can_take_part(user)
+
+
+def can_edit_question(user, question) -> bool:
+    item = question.item
+    return bool(
+        user.is_authenticated
+        and item.status != ItemStatus.REMOVED
+        and (item.author_id == user.pk or can_moderate(user))
+    )
+
+
+def answer_refusal(user, question) -> str:
+    """Why this member may not answer now (empty when they may)."""
+    from django.utils.translation import gettext as _
+
+    if not user.is_authenticated:
+        return _("Sign in to answer.")
+    if not user.is_active:
+        return _("Your account is suspended.")
+    item = question.item
+    if not _open_for_writing(user, item):
+        return _("This question is closed.")
+    if item.discussion_locked and not can_manage_discussion(user, item):
+        return _("This question is locked: no new answers.")
+    return ""
+
+
+def can_answer(user, question) -> bool:
+    return not answer_refusal(user, question)
+
+
+def can_edit_answer(user, answer) -> bool:
+    return bool(user.is_authenticated and answer.author_id == user.pk and not answer.is_removed)
+
+
+def can_remove_answer(user, answer) -> bool:
+    return bool(
+        user.is_authenticated
+        and not answer.is_removed
+        and (answer.author_id == user.pk or can_moderate(user))
+    )
+
+
+def can_vote_on(user, *, author_id: int, item: Item) -> bool:
+    """Vote a question or an answer up or down: members, never on their own, only on what is
+    published and readable."""
+    return bool(can_take_part(user) and author_id != user.pk and _open_for_writing(user, item))
+
+
+def can_accept_answer(user, question) -> bool:
+    """The asker chooses the answer that solved it; a moderator may when the asker is gone."""
+    return bool(
+        user.is_authenticated
+        and question.item.status == ItemStatus.PUBLISHED
+        and (question.item.author_id == user.pk or can_moderate(user))
+    )
+
+
+def can_document_question(user, question) -> bool:
+    """Turn the question into a draft contribution prefilled from the best answers."""
+    return bool(
+        can_take_part(user)
+        and question.item.status == ItemStatus.PUBLISHED
+        and (question.item.author_id == user.pk or can_moderate(user))
+    )

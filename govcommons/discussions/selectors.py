@@ -7,10 +7,20 @@ from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
 
 from govcommons.accounts.models import User
-from govcommons.core.models import Item
+from govcommons.core.models import Item, ItemStatus
 from govcommons.core.pagination import paginate
+from govcommons.core.permissions import visibility_q
 
-from .models import Comment, CommentEdit, CommentReaction
+from .models import (
+    Answer,
+    AnswerCitation,
+    AnswerVote,
+    Comment,
+    CommentEdit,
+    CommentReaction,
+    Question,
+    QuestionVote,
+)
 
 COMMENTS_PER_PAGE = 50
 # A removed comment still shows ("comment removed") while it has replies; otherwise it is gone.
@@ -95,4 +105,99 @@ def mention_suggestions(prefix: str, limit: int = 8) -> QuerySet[User]:
         .filter(Q(handle__istartswith=prefix) | Q(display_name__istartswith=prefix))
         .select_related("organization")
         .order_by("handle")[:limit]
+    )
+
+
+# --- Questions and answers ---------------------------------------------------------------------
+
+
+class QuestionSort:
+    NEWEST = "newest"
+    UNANSWERED = "unanswered"
+    VOTES = "votes"
+    CHOICES = (NEWEST, UNANSWERED, VOTES)
+
+
+def visible_questions(user) -> QuerySet[Question]:
+    return Question.objects.filter(visibility_q(user, "item__")).filter(
+        item__status=ItemStatus.PUBLISHED
+    )
+
+
+def question_list(
+    user, *, sort: str = QuestionSort.NEWEST, topic=None, cites: Item | None = None
+) -> QuerySet[Question]:
+    """Questions for the list page: newest, unanswered (no answer yet) or most voted; by
+    topic; or those whose answers cite one contribution. Rows carry what a card shows."""
+    questions = visible_questions(user).select_related("item", "item__author", "item__organization")
+    if topic is not None:
+        questions = questions.filter(topics=topic)
+    if cites is not None:
+        questions = questions.filter(
+            answers__citations__item=cites, answers__removed_at__isnull=True
+        ).distinct()
+    if sort == QuestionSort.UNANSWERED:
+        questions = questions.filter(answer_count=0)
+    if sort == QuestionSort.VOTES:
+        return questions.order_by("-score", "-item__published_at", "-pk")
+    return questions.order_by("-item__published_at", "-pk")
+
+
+def get_question_for(user, slug: str) -> Question:
+    """The question a member may read (drafts and removed ones only for who may see them)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Question.objects.filter(visibility_q(user, "item__")).select_related(
+            "item", "item__author", "item__author__organization", "documented_in"
+        ),
+        item__slug=slug,
+    )
+
+
+@dataclass
+class AnswerList:
+    answers: list[Answer]
+    # The viewer's votes: answer id -> +1 or -1.
+    my_votes: dict[int, int] = field(default_factory=dict)
+    my_question_vote: int = 0
+
+
+def answers_for(question: Question, user) -> AnswerList:
+    """The answers, accepted first then by score; with the viewer's votes. Three queries."""
+    answers = list(
+        question.answers.filter(removed_at__isnull=True).select_related(
+            "author", "author__organization"
+        )
+    )
+    answers.sort(key=lambda a: (a.pk != question.accepted_answer_id, -a.score, a.created_at))
+    my_votes: dict[int, int] = {}
+    my_question_vote = 0
+    if user.is_authenticated:
+        if answers:
+            my_votes = dict(
+                AnswerVote.objects.filter(
+                    member=user, answer_id__in=[a.pk for a in answers]
+                ).values_list("answer_id", "value")
+            )
+        my_question_vote = (
+            QuestionVote.objects.filter(member=user, question=question)
+            .values_list("value", flat=True)
+            .first()
+            or 0
+        )
+    return AnswerList(answers=answers, my_votes=my_votes, my_question_vote=my_question_vote)
+
+
+def citation_count(item: Item) -> int:
+    """How many live answers cite this contribution ("cited in N answers")."""
+    return (
+        AnswerCitation.objects.filter(
+            item=item,
+            answer__removed_at__isnull=True,
+            answer__question__item__status=ItemStatus.PUBLISHED,
+        )
+        .values("answer_id")
+        .distinct()
+        .count()
     )

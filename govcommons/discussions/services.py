@@ -1,9 +1,11 @@
 """Writes for discussions: post, edit and remove comments, "useful" reactions, the answer mark,
 locking and slow mode. Each function is one transaction and says everything it does."""
 
+import re
 from datetime import timedelta
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -14,13 +16,22 @@ from django.utils.translation import ngettext
 from govcommons.accounts.models import User
 from govcommons.core.errors import ConflictError, DomainError
 from govcommons.core.markdown import mentioned_handles, render_markdown
-from govcommons.core.models import Item
+from govcommons.core.models import Item, ItemKind, ItemStatus
 from govcommons.core.permissions import can_view_item
+from govcommons.core.services import unique_item_slug
 from govcommons.notifications.models import EmailCategory
 from govcommons.notifications.services import notify
 
 from . import permissions
-from .models import BODY_MAX_LENGTH, Comment, CommentEdit, CommentReaction
+from .models import (
+    BODY_MAX_LENGTH,
+    Answer,
+    AnswerCitation,
+    Comment,
+    CommentEdit,
+    CommentReaction,
+    Question,
+)
 
 MAX_MENTIONS = 10
 SLOW_MODE_MAX_MINUTES = 24 * 60
@@ -330,3 +341,366 @@ def set_discussion_options(*, item_id: int, by, locked: bool, slow_mode_minutes:
     item.slow_mode_minutes = slow_mode_minutes
     item.save(update_fields=["discussion_locked", "slow_mode_minutes"])
     return item
+
+
+# --- Questions and answers ---------------------------------------------------------------------
+
+TITLE_MAX_LENGTH = 200
+# A link to a contribution in an answer ("/practices/<slug>/", on this site) cites it.
+CITATION_RE = re.compile(r"/practices/([a-z0-9][a-z0-9_-]*)/?", re.IGNORECASE)
+NOT_CONTRIBUTIONS = {"new", "drafts", "my-context"}
+MAX_CITATIONS = 20
+# How many answers a draft made from a question quotes (the accepted one first).
+ANSWERS_IN_DRAFT = 3
+
+
+def clean_title(title: str) -> str:
+    title = " ".join((title or "").replace("\x00", "").split())
+    if len(title) < 10:
+        raise DomainError(
+            _("Write the question in a sentence of at least 10 characters."), field="title"
+        )
+    if len(title) > TITLE_MAX_LENGTH:
+        raise DomainError(
+            _("Keep the question under %(limit)s characters; put details below.")
+            % {"limit": TITLE_MAX_LENGTH},
+            field="title",
+        )
+    return title
+
+
+def _summary_of(body: str) -> str:
+    return " ".join(body.split())[:300]
+
+
+@transaction.atomic
+def ask_question(
+    *, author, title: str, body: str = "", topics=(), language: str = "en"
+) -> Question:
+    """Ask the community: a question is published at once (questions are not peer reviewed)."""
+    if not permissions.can_ask(author):
+        raise PermissionDenied
+    title = clean_title(title)
+    body = clean_body(body) if (body or "").strip() else ""
+    mentioned = resolve_mentions(body) if body else []
+    item = Item.objects.create(
+        kind=ItemKind.QUESTION,
+        title=title,
+        slug=unique_item_slug(title, "question"),
+        summary=_summary_of(body),
+        author=author,
+        organization=author.organization,
+        status=ItemStatus.PUBLISHED,
+        published_at=timezone.now(),
+        language=language,
+    )
+    question = Question.objects.create(
+        item=item, body=body, body_html=render_body(body, mentioned) if body else ""
+    )
+    question.topics.set(topics)
+    notify_mentions(
+        key=f"mention:q{item.pk}",
+        author=author,
+        mentioned=mentioned,
+        item=item,
+        url=item.get_absolute_url(),
+    )
+    return question
+
+
+def _locked_question(question_id: int) -> Question:
+    Item.objects.select_for_update().filter(pk=question_id).first()
+    question = (
+        Question.objects.select_related("item", "item__author").filter(pk=question_id).first()
+    )
+    if question is None:
+        raise Question.DoesNotExist
+    return question
+
+
+@transaction.atomic
+def edit_question(*, question_id: int, editor, title: str, body: str, topics=()) -> Question:
+    question = _locked_question(question_id)
+    if not permissions.can_edit_question(editor, question):
+        raise PermissionDenied
+    title = clean_title(title)
+    body = clean_body(body) if (body or "").strip() else ""
+    mentioned = resolve_mentions(body) if body else []
+    item = question.item
+    item.title = title
+    item.summary = _summary_of(body)
+    item.save(update_fields=["title", "summary", "updated_at"])
+    question.body = body
+    question.body_html = render_body(body, mentioned) if body else ""
+    question.save(update_fields=["body", "body_html"])
+    question.topics.set(topics)
+    notify_mentions(
+        key=f"mention:q{item.pk}",
+        author=editor,
+        mentioned=mentioned,
+        item=item,
+        url=item.get_absolute_url(),
+    )
+    return question
+
+
+def _cite_contributions(answer: Answer) -> None:
+    """Record which published contributions the answer links to (replacing earlier ones)."""
+    slugs = {
+        slug.lower()
+        for slug in CITATION_RE.findall(answer.body)
+        if slug.lower() not in NOT_CONTRIBUTIONS
+    }
+    cited = list(
+        Item.objects.filter(
+            kind=ItemKind.PRACTICE, status=ItemStatus.PUBLISHED, slug__in=slugs
+        ).values_list("pk", flat=True)[:MAX_CITATIONS]
+    )
+    AnswerCitation.objects.filter(answer=answer).exclude(item_id__in=cited).delete()
+    known = set(answer.citations.values_list("item_id", flat=True))
+    AnswerCitation.objects.bulk_create(
+        AnswerCitation(answer=answer, item_id=pk) for pk in cited if pk not in known
+    )
+
+
+@transaction.atomic
+def post_answer(*, question_id: int, author, body: str) -> Answer:
+    question = _locked_question(question_id)
+    item = question.item
+    if not can_view_item(author, item):
+        raise PermissionDenied
+    refusal = permissions.answer_refusal(author, question)
+    if refusal:
+        raise DomainError(refusal)
+    body = clean_body(body)
+    mentioned = resolve_mentions(body)
+    answer = Answer.objects.create(
+        question=question, author=author, body=body, body_html=render_body(body, mentioned)
+    )
+    _cite_contributions(answer)
+    Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
+    url = f"{item.get_absolute_url()}#answer-{answer.pk}"
+    notify_mentions(
+        key=f"mention:a{answer.pk}", author=author, mentioned=mentioned, item=item, url=url
+    )
+    if item.author_id != author.pk and item.author_id not in {m.pk for m in mentioned}:
+        notify(
+            key=f"answer:a{answer.pk}",
+            recipient=item.author,
+            category=EmailCategory.DISCUSSIONS,
+            message=_("%(name)s answered your question “%(title)s”")
+            % {"name": author.display_name, "title": item.title},
+            url=url,
+            email_template="notifications/email/notice",
+        )
+    return answer
+
+
+def _locked_answer(answer_id: int) -> Answer:
+    answer = (
+        Answer.objects.select_for_update()
+        .select_related("question", "question__item")
+        .filter(pk=answer_id)
+        .first()
+    )
+    if answer is None:
+        raise Answer.DoesNotExist
+    return answer
+
+
+@transaction.atomic
+def edit_answer(*, answer_id: int, editor, body: str, version: int) -> Answer:
+    answer = _locked_answer(answer_id)
+    if not permissions.can_edit_answer(editor, answer):
+        raise PermissionDenied
+    if answer.version != version:
+        raise ConflictError(
+            _(
+                "This answer was changed since you opened it. Your text is kept below; "
+                "copy what you need and edit the current version."
+            ),
+            field="body",
+        )
+    body = clean_body(body)
+    mentioned = resolve_mentions(body)
+    answer.body = body
+    answer.body_html = render_body(body, mentioned)
+    answer.edited_at = timezone.now()
+    answer.version += 1
+    answer.save(update_fields=["body", "body_html", "edited_at", "version"])
+    _cite_contributions(answer)
+    notify_mentions(
+        key=f"mention:a{answer.pk}",
+        author=editor,
+        mentioned=mentioned,
+        item=answer.question.item,
+        url=f"{answer.question.item.get_absolute_url()}#answer-{answer.pk}",
+    )
+    return answer
+
+
+@transaction.atomic
+def remove_answer(*, answer_id: int, by) -> Answer:
+    """Remove an answer (its author or a moderator); its citations go, the row stays."""
+    answer = _locked_answer(answer_id)
+    if not permissions.can_remove_answer(by, answer):
+        raise PermissionDenied
+    question = _locked_question(answer.question_id)
+    answer.removed_at = timezone.now()
+    answer.save(update_fields=["removed_at"])
+    answer.citations.all().delete()
+    changes = {"answer_count": F("answer_count") - 1}
+    if question.accepted_answer_id == answer.pk:
+        changes["accepted_answer"] = None
+    Question.objects.filter(pk=question.pk, answer_count__gt=0).update(**changes)
+    return answer
+
+
+def _set_vote(votes, member, value: int) -> int:
+    """Set the member's vote on a locked target to +1, -1 or 0 (withdrawn); the score change."""
+    if value not in (-1, 0, 1):
+        raise DomainError(_("A vote is up (1), down (-1) or withdrawn (0)."), field="value")
+    existing = votes.filter(member=member).first()
+    before = existing.value if existing else 0
+    if value == before:
+        return 0
+    if existing and value:
+        existing.value = value
+        existing.save(update_fields=["value"])
+    elif existing:
+        existing.delete()
+    else:
+        votes.create(member=member, value=value)
+    return value - before
+
+
+def _check_vote(member, *, author_id: int, item: Item, removed: bool) -> None:
+    if not can_view_item(member, item):
+        raise PermissionDenied
+    if removed or item.status != ItemStatus.PUBLISHED:
+        raise DomainError(_("That was removed: votes are closed."))
+    if author_id == member.pk:
+        raise DomainError(_("You cannot vote on what you wrote yourself."))
+    if not permissions.can_vote_on(member, author_id=author_id, item=item):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def vote_on_question(*, question_id: int, member, value: int) -> Question:
+    """Vote a question up ("I need this answered too") or down; the row lock and the unique
+    constraint make a double click count once."""
+    question = _locked_question(question_id)
+    _check_vote(member, author_id=question.item.author_id, item=question.item, removed=False)
+    delta = _set_vote(question.votes, member, value)
+    if delta:
+        Question.objects.filter(pk=question.pk).update(score=F("score") + delta)
+        question.refresh_from_db(fields=["score"])
+    return question
+
+
+@transaction.atomic
+def vote_on_answer(*, answer_id: int, member, value: int) -> Answer:
+    answer = _locked_answer(answer_id)
+    _check_vote(
+        member,
+        author_id=answer.author_id,
+        item=answer.question.item,
+        removed=answer.is_removed,
+    )
+    delta = _set_vote(answer.votes, member, value)
+    if delta:
+        Answer.objects.filter(pk=answer.pk).update(score=F("score") + delta)
+        answer.refresh_from_db(fields=["score"])
+    return answer
+
+
+@transaction.atomic
+def accept_answer(*, question_id: int, by, answer_id: int | None) -> Question:
+    """The asker marks the answer that solved it (None takes the mark back)."""
+    question = _locked_question(question_id)
+    if not permissions.can_accept_answer(by, question):
+        raise PermissionDenied
+    answer = None
+    if answer_id is not None:
+        answer = Answer.objects.filter(pk=answer_id, question=question).first()
+        if answer is None:
+            raise DomainError(_("That answer is not one of this question's answers."))
+        if answer.is_removed:
+            raise DomainError(_("That answer was removed."))
+    question.accepted_answer = answer
+    question.save(update_fields=["accepted_answer"])
+    if answer is not None and answer.author_id != by.pk:
+        notify(
+            key=f"accepted:a{answer.pk}",
+            recipient=answer.author,
+            category=EmailCategory.DISCUSSIONS,
+            message=_("Your answer to “%(title)s” was accepted") % {"title": question.item.title},
+            url=f"{question.item.get_absolute_url()}#answer-{answer.pk}",
+            email_template="notifications/email/notice",
+        )
+    return question
+
+
+def best_answers(question: Question, limit: int = ANSWERS_IN_DRAFT) -> list[Answer]:
+    """The accepted answer, then the best-voted others with a positive score."""
+    answers = list(
+        question.answers.filter(removed_at__isnull=True)
+        .select_related("author")
+        .order_by("-score", "created_at")[: limit + 1]
+    )
+    accepted = [a for a in answers if a.pk == question.accepted_answer_id]
+    if question.accepted_answer_id and not accepted:
+        accepted = [question.accepted_answer]
+    others = [a for a in answers if a.pk != question.accepted_answer_id and a.score > 0]
+    return (accepted + others)[:limit]
+
+
+@transaction.atomic
+def document_question(*, question_id: int, by):
+    """Turn a question into a draft contribution prefilled from the best answers, crediting
+    their authors in the text; the draft is the member's to complete and submit for review."""
+    from govcommons.practices import services as practice_services
+    from govcommons.practices.models import ContributionKind
+
+    question = _locked_question(question_id)
+    if not permissions.can_document_question(by, question):
+        raise PermissionDenied
+    item = question.item
+    question_url = settings.SITE_URL + item.get_absolute_url()
+    answers = best_answers(question)
+    quoted = []
+    for answer in answers:
+        quote = "\n".join(f"> {line}" for line in answer.body.splitlines())
+        quoted.append(
+            _("%(quote)s\n\n(Answer by %(name)s)")
+            % {"quote": quote, "name": answer.author.display_name}
+        )
+    credit = _("Based on the community question “%(title)s” (%(url)s)") % {
+        "title": item.title,
+        "url": question_url,
+    }
+    if answers:
+        credit += _(", with answers by %(names)s.") % {
+            "names": ", ".join(dict.fromkeys(a.author.display_name for a in answers))
+        }
+    else:
+        credit += "."
+    practice = practice_services.create_draft(
+        author=by,
+        data=practice_services.PracticeInput(
+            fields={
+                "title": item.title.rstrip("?")[:200],
+                "summary": item.summary,
+                "contribution_kind": ContributionKind.PRACTICAL_TIP,
+                "language": item.language,
+                "challenge": question.body,
+                "approach": "\n\n".join(quoted),
+                "context": credit,
+            },
+            topics=list(question.topics.all()),
+        ),
+        message=_("Drafted from the question “%(title)s”") % {"title": item.title},
+    )
+    question.documented_in = practice.item
+    question.save(update_fields=["documented_in"])
+    return practice

@@ -14,13 +14,13 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from govcommons.accounts.permissions import can_moderate
 from govcommons.core import revisions
 from govcommons.core.errors import DomainError
 from govcommons.core.models import Item, ItemKind, ItemStatus
+from govcommons.core.services import unique_item_slug
 from govcommons.organizations.models import Organization
 
 from . import permissions
@@ -178,14 +178,6 @@ def input_snapshot(data: PracticeInput) -> dict:
     return snap
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:180] or "contribution"
-    slug = base
-    while Item.objects.filter(slug=slug).exists():
-        slug = f"{base}-{get_random_string(5, 'abcdefghijkmnpqrstuvwxyz23456789')}"
-    return slug
-
-
 def _apply(practice: Practice, data: PracticeInput) -> None:
     """Write the input to the rows, validating each; the caller holds the transaction."""
     item = practice.item
@@ -245,7 +237,10 @@ def create_draft(
         raise PermissionDenied
     title = data.fields.get("title") or ""
     item = Item(
-        kind=ItemKind.PRACTICE, author=author, slug=_unique_slug(title), status=ItemStatus.DRAFT
+        kind=ItemKind.PRACTICE,
+        author=author,
+        slug=unique_item_slug(title, "contribution"),
+        status=ItemStatus.DRAFT,
     )
     practice = Practice(item=item, adapted_from=adapted_from)
     for name in ITEM_FIELDS:
