@@ -358,11 +358,11 @@ def clean_title(title: str) -> str:
     title = " ".join((title or "").replace("\x00", "").split())
     if len(title) < 10:
         raise DomainError(
-            _("Write the question in a sentence of at least 10 characters."), field="title"
+            _("Write the title as one clear sentence of at least 10 characters."), field="title"
         )
     if len(title) > TITLE_MAX_LENGTH:
         raise DomainError(
-            _("Keep the question under %(limit)s characters; put details below.")
+            _("Keep the title under %(limit)s characters; put the details below.")
             % {"limit": TITLE_MAX_LENGTH},
             field="title",
         )
