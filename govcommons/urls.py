@@ -9,9 +9,15 @@ from django.views.static import serve
 
 from govcommons.api.api import api
 from govcommons.core import views as core_views
+from govcommons.core.models import ItemKind
+from govcommons.core.sitemaps import ItemKindSitemap
 from govcommons.practices.sitemaps import PracticeSitemap
 
-SITEMAPS = {"practices": PracticeSitemap}
+SITEMAPS = {
+    "practices": PracticeSitemap,
+    "questions": ItemKindSitemap(ItemKind.QUESTION),
+    "ideas": ItemKindSitemap(ItemKind.IDEA),
+}
 
 
 def robots_txt(request):
