@@ -6,6 +6,9 @@ Mounted at /api/: operations under /api/v1/, the OpenAPI document at /api/openap
 from ninja import NinjaAPI
 
 from govcommons.accounts.api import router as accounts_router
+from govcommons.discussions.api import router as discussions_router
+from govcommons.discussions.question_api import router as questions_router
+from govcommons.ideas.api import router as ideas_router
 from govcommons.organizations.api import router as organizations_router
 from govcommons.practices.api import router as practices_router
 from govcommons.reviews.api import router as reviews_router
@@ -32,3 +35,6 @@ api.add_router("/v1/organizations", organizations_router)
 api.add_router("/v1/topics", taxonomy_router)
 api.add_router("/v1/practices", practices_router)
 api.add_router("/v1/reviews", reviews_router)
+api.add_router("/v1/", discussions_router)
+api.add_router("/v1/questions", questions_router)
+api.add_router("/v1/ideas", ideas_router)

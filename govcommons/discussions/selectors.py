@@ -60,14 +60,20 @@ def discussion_page(item: Item, user, page_number: str | None) -> DiscussionPage
     page = paginate(comments, page_number, per_page=COMMENTS_PER_PAGE)
     rows = list(page.object_list)
     ids = [c.pk for c in rows] + [r.pk for c in rows for r in c.replies.all()]
-    useful_ids = set()
-    if user.is_authenticated and ids:
-        useful_ids = set(
-            CommentReaction.objects.filter(member=user, comment_id__in=ids).values_list(
-                "comment_id", flat=True
-            )
+    return DiscussionPage(
+        item=item, page=page, useful_ids=useful_ids(user, ids), last_id=max(ids, default=0)
+    )
+
+
+def useful_ids(user, comment_ids: list[int]) -> set[int]:
+    """Which of these comments the member marked useful, in one query."""
+    if not user.is_authenticated or not comment_ids:
+        return set()
+    return set(
+        CommentReaction.objects.filter(member=user, comment_id__in=comment_ids).values_list(
+            "comment_id", flat=True
         )
-    return DiscussionPage(item=item, page=page, useful_ids=useful_ids, last_id=max(ids, default=0))
+    )
 
 
 def comments_since(item: Item, after_id: int, limit: int = 50) -> list[Comment]:

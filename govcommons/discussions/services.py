@@ -167,11 +167,15 @@ def post_comment(*, item_id: int, author, body: str, parent_id: int | None = Non
     if parent_id is not None:
         parent = Comment.objects.select_related("parent").filter(pk=parent_id, item=item).first()
         if parent is None:
-            raise DomainError(_("The comment you replied to is not in this discussion."))
+            raise DomainError(
+                _("The comment you replied to is not in this discussion."), field="parent_id"
+            )
         if parent.parent_id:
             parent = parent.parent
         if parent.is_removed:
-            raise DomainError(_("That comment was removed: reply to the discussion instead."))
+            raise DomainError(
+                _("That comment was removed: reply to the discussion instead."), field="parent_id"
+            )
     _check_slow_mode(item, author)
     mentioned = resolve_mentions(body)
     comment = Comment.objects.create(

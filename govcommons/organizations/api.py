@@ -2,8 +2,9 @@
 
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from govcommons.api.pagination import Pages
 from govcommons.api.schemas import Problem
 from govcommons.taxonomy.models import LevelOfGovernment
 
@@ -59,7 +60,7 @@ class DirectoryFilters(Schema):
 
 
 @router.get("", response=list[OrganizationOut], summary="List organisations", auth=None)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_organizations(request, filters: Query[DirectoryFilters]):
     """The directory, filtered by country (ISO code), level, sector (slug) and name. Public."""
     return selectors.filtered_organizations(

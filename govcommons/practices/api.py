@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import Throttled, ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ValidationInfo, field_validator
 
 from govcommons.accounts.models import User
 from govcommons.accounts.permissions import can_moderate, can_submit_for_review
 from govcommons.api.auth import caller, token_or_session
+from govcommons.api.pagination import Pages
 from govcommons.api.schemas import InputSchema, Problem
 from govcommons.core import ratelimit
 from govcommons.core.errors import ConflictError
@@ -643,7 +644,7 @@ WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
     summary="List contributions",
     auth=None,
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def list_practices(request, filters: Query[PracticeQuery]):
     """Published contributions the caller may read, with the filters of the /practices/ page.
 

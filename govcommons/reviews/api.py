@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import Throttled, ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from govcommons.accounts.models import User
 from govcommons.api.auth import caller, token_or_session
+from govcommons.api.pagination import Pages
 from govcommons.api.schemas import Problem
 from govcommons.core import ratelimit
 from govcommons.core.permissions import is_author
@@ -294,7 +295,7 @@ def _readable_published(viewer, slug: str) -> Practice:
     summary="The editors' queue",
     auth=token_or_session,
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def queue(request, filters: Query[QueueQuery]):
     """Open submissions the caller handles, the longest-waiting first, filterable by topic and
     state. Permission: editors (moderators, and members with the editor role for a topic: the
@@ -481,7 +482,7 @@ def publish(request, submission_id: int, payload: PublishIn):
     summary="The re-review queue",
     auth=token_or_session,
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def rereview(request):
     """Published contributions due for re-review, flagged as possibly outdated, or marked
     outdated, in the caller's topics; the most overdue first. Permission: editors."""
@@ -515,7 +516,7 @@ def rereview(request):
     summary="My invitations to review",
     auth=token_or_session,
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def my_invitations(request):
     """The caller's invitations to review, newest first. Permission: any signed-in member
     (the list is theirs only)."""

@@ -1,7 +1,9 @@
 """API operations on topics. Reading is public."""
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from govcommons.api.pagination import Pages
 
 from . import selectors
 
@@ -20,7 +22,7 @@ class TopicOut(Schema):
 
 
 @router.get("", response=list[TopicOut], summary="List topics", auth=None)
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_topics(request):
     """Every topic, with its parent's slug to rebuild the tree. Public."""
     return selectors.topics_for_api()
