@@ -3,7 +3,13 @@
 import logging
 import uuid
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -20,6 +26,7 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Content too large",
     422: "Invalid input",
     429: "Too many requests",
     500: "Internal server error",
@@ -73,6 +80,11 @@ def install(api: NinjaAPI) -> None:
         # An adapter may add machine-readable members (e.g. current_revision on a conflict).
         extra.update(getattr(exc, "problem_members", {}))
         return problem(api, request, exc.status_code, exc.message, **extra)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return problem(api, request, 413, f"The request body is too large ({limit} MB at most).")
 
     @api.exception_handler(Throttled)
     def throttled(request, exc):

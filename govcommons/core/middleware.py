@@ -5,9 +5,34 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 
 logger = logging.getLogger("govcommons.errors")
+
+
+class RejectNulInPathMiddleware:
+    """A NUL character in the address can only be an attack or a mistake, and PostgreSQL refuses
+    it in a query: answer 400 at once (a problem document under /api/) instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            detail = "The address contains a NUL character."
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "type": "about:blank",
+                        "title": "Bad request",
+                        "status": 400,
+                        "detail": detail,
+                    },
+                    status=400,
+                    content_type="application/problem+json",
+                )
+            return HttpResponseBadRequest(detail, content_type="text/plain")
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 
 from govcommons.accounts.models import User
-from govcommons.core.models import Item, ItemStatus
+from govcommons.core.models import Item, ItemKind, ItemStatus
 from govcommons.core.pagination import paginate
-from govcommons.core.permissions import visibility_q
+from govcommons.core.permissions import can_view_item, visibility_q, visible_items
 
 from .models import (
     Answer,
@@ -159,6 +160,34 @@ def get_question_for(user, slug: str) -> Question:
         ),
         item__slug=slug,
     )
+
+
+def get_answer_for(user, answer_id: int) -> Answer:
+    """An answer to a question the member may read (404 otherwise, so nothing leaks)."""
+    answer = (
+        Answer.objects.select_related(
+            "author", "author__organization", "question", "question__item", "question__item__author"
+        )
+        .filter(pk=answer_id)
+        .first()
+    )
+    if answer is None or not can_view_item(user, answer.question.item):
+        raise Http404
+    return answer
+
+
+def cited_contribution(user, slug: str) -> Item | None:
+    """The contribution named by ?cites=, when the member may read it (404 otherwise)."""
+    if not slug:
+        return None
+    item = (
+        visible_items(user)
+        .filter(kind=ItemKind.PRACTICE, status=ItemStatus.PUBLISHED, slug=slug)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
 
 
 @dataclass

@@ -669,6 +669,14 @@ def document_question(*, question_id: int, by):
     question = _locked_question(question_id)
     if not permissions.can_document_question(by, question):
         raise PermissionDenied
+    existing = question.documented_in
+    if (
+        existing is not None
+        and existing.status != ItemStatus.REMOVED
+        and can_view_item(by, existing)
+    ):
+        # A second click (or a second tab) opens the draft already made instead of a copy.
+        return existing.practice
     item = question.item
     question_url = settings.SITE_URL + item.get_absolute_url()
     answers = best_answers(question)

@@ -215,6 +215,11 @@ def _recount(idea: Idea, delta: int) -> None:
     idea.save(update_fields=["vote_count", "hot_score"])
 
 
+def _refuse_if_removed(idea: Idea) -> None:
+    if idea.item.status == ItemStatus.REMOVED:
+        raise DomainError(_("This idea was removed: it cannot change any more."))
+
+
 def allowed_moves(idea: Idea) -> list[str]:
     return [state for state in IdeaState.values if state in TRANSITIONS[idea.state]]
 
@@ -226,6 +231,7 @@ def move_idea(*, idea_id: int, to: str, by, reason: str = "") -> Idea:
     idea = _locked_idea(idea_id)
     if not permissions.can_move_idea(by):
         raise PermissionDenied
+    _refuse_if_removed(idea)
     if to not in IdeaState.values:
         raise DomainError(_("Choose one of the states offered."), field="to")
     if to not in TRANSITIONS[idea.state]:
@@ -270,6 +276,7 @@ def link_outcome(*, idea_id: int, by, practice_item_id: int | None) -> Idea:
     idea = _locked_idea(idea_id)
     if not permissions.can_link_outcome(by, idea):
         raise PermissionDenied
+    _refuse_if_removed(idea)
     practice_item = None
     if practice_item_id is not None:
         practice_item = Item.objects.filter(
