@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from govcommons.accounts.models import User
 from govcommons.accounts.permissions import can_moderate
-from govcommons.core.models import Item, ItemStatus
+from govcommons.core.models import Item, ItemKind, ItemStatus
 from govcommons.notifications.services import mark_read
 from govcommons.organizations.models import Organization
 from govcommons.reviews import permissions as review_permissions
@@ -2099,6 +2099,7 @@ def seed_practices(stdout) -> None:
     stdout.write(
         f"Demo contributions: {written} written, {adapted} adaptations, {adopted} adoptions "
         f"added; {Practice.objects.count()} contributions in all, "
-        f"{Item.objects.filter(status=ItemStatus.PUBLISHED).count()} published."
+        f"{Item.objects.filter(kind=ItemKind.PRACTICE, status=ItemStatus.PUBLISHED).count()} "
+        "published."
     )
     stdout.write(_review_summary())

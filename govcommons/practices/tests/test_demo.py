@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from govcommons.accounts.models import Role, RoleGrant, User
-from govcommons.core.models import Item, ItemStatus, Revision, Visibility
+from govcommons.core.models import Item, ItemKind, ItemStatus, Revision, Visibility
 from govcommons.practices.models import (
     Adoption,
     ContributionKind,
@@ -34,12 +34,14 @@ SUMMARY = (
 
 
 def counts() -> dict[str, int]:
+    # Questions and ideas are Items too (seed_demo adds them): count contributions only.
+    contributions = Item.objects.filter(kind=ItemKind.PRACTICE)
     return {
         "contributions": Practice.objects.count(),
-        "published": Item.objects.filter(status=ItemStatus.PUBLISHED).count(),
-        "drafts": Item.objects.filter(status=ItemStatus.DRAFT).count(),
-        "members_only": Item.objects.filter(visibility=Visibility.MEMBERS).count(),
-        "verified_only": Item.objects.filter(visibility=Visibility.VERIFIED).count(),
+        "published": contributions.filter(status=ItemStatus.PUBLISHED).count(),
+        "drafts": contributions.filter(status=ItemStatus.DRAFT).count(),
+        "members_only": contributions.filter(visibility=Visibility.MEMBERS).count(),
+        "verified_only": contributions.filter(visibility=Visibility.VERIFIED).count(),
         "revisions": Revision.objects.count(),
         "outcomes": Outcome.objects.count(),
         "adoptions": Adoption.objects.count(),
@@ -96,7 +98,8 @@ def test_demo_contributions_cover_every_kind_and_mean_something(db, settings):
     assert set(published.values_list("contribution_kind", flat=True)) == set(
         ContributionKind.values
     )
-    assert set(Item.objects.values_list("language", flat=True)) == {"en", "fr", "es", "de"}
+    contributions = Item.objects.filter(kind=ItemKind.PRACTICE)
+    assert set(contributions.values_list("language", flat=True)) == {"en", "fr", "es", "de"}
     pothole = Item.objects.get(slug="fixing-potholes-in-6-days-with-a-citizen-reporting-app")
     assert (pothole.adoption_count, pothole.adoption_country_count) == (6, 6)
     assert list(pothole.revisions.order_by("number").values_list("number", "message")) == [
@@ -106,10 +109,10 @@ def test_demo_contributions_cover_every_kind_and_mean_something(db, settings):
     ]
     outcome = Outcome.objects.get(practice__item=pothole, name="Days to repair a reported pothole")
     assert (outcome.baseline, outcome.result, outcome.period) == (21, 6, "12 months")
-    most_adopted = Item.objects.filter(status=ItemStatus.PUBLISHED).order_by("-adoption_count")
+    most_adopted = contributions.filter(status=ItemStatus.PUBLISHED).order_by("-adoption_count")
     assert most_adopted.first() == pothole
     # Every published contribution has a verified author or co-author: they submitted it.
-    for item in Item.objects.filter(status=ItemStatus.PUBLISHED).prefetch_related("co_authors"):
+    for item in contributions.filter(status=ItemStatus.PUBLISHED).prefetch_related("co_authors"):
         authors = [item.author, *item.co_authors.all()]
         assert any(member.is_verified for member in authors), item.title
 

@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from govcommons.accounts import services as account_services
 from govcommons.accounts.models import Role, RoleGrant, User, VerificationRequest
 from govcommons.accounts.services import TOPIC_ROLES
+from govcommons.discussions.demo import seed_discussions
+from govcommons.ideas.demo import seed_ideas
 from govcommons.notifications.models import EmailStatus, OutgoingEmail
 from govcommons.organizations.models import Organization, OrganizationDomain, OrganizationProposal
 from govcommons.practices.demo import seed_practices
@@ -300,6 +302,8 @@ class Command(BaseCommand):
         ))  # fmt: skip
         last_email = OutgoingEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         seed_practices(self.stdout)
+        seed_discussions(members, self.stdout)
+        seed_ideas(members, self.stdout)
         # The demo's review history is made up, not news: its emails are kept but never sent,
         # so the console of `make run` shows the emails people trigger, not hundreds of these.
         OutgoingEmail.objects.filter(pk__gt=last_email, status=EmailStatus.QUEUED).update(
