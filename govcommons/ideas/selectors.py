@@ -40,9 +40,13 @@ def idea_list(
     return ideas.order_by("-hot_score", "-pk")
 
 
-def state_counts(user) -> dict[str, int]:
-    """How many visible ideas are in each state (one query), for the "by state" tabs."""
-    rows = visible_ideas(user).values("state").annotate(n=Count("pk")).order_by()
+def state_counts(user, *, topic=None) -> dict[str, int]:
+    """How many visible ideas are in each state (one query), for the "by state" links; within
+    the topic when the board is filtered by one."""
+    ideas = visible_ideas(user)
+    if topic is not None:
+        ideas = ideas.filter(topics=topic)
+    rows = ideas.values("state").annotate(n=Count("pk")).order_by()
     counts = dict.fromkeys(IdeaState.values, 0)
     counts.update({row["state"]: row["n"] for row in rows})
     return counts
