@@ -48,4 +48,10 @@ def can_view_item(user, item: Item) -> bool:
 def is_author(user, item: Item) -> bool:
     if not user.is_authenticated:
         return False
-    return item.author_id == user.pk or item.co_authors.filter(pk=user.pk).exists()
+    if item.author_id == user.pk:
+        return True
+    # A page that prefetched the co-authors answers without another query.
+    cached = getattr(item, "_prefetched_objects_cache", {}).get("co_authors")
+    if cached is not None:
+        return any(member.pk == user.pk for member in cached)
+    return item.co_authors.filter(pk=user.pk).exists()

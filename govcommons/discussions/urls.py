@@ -15,7 +15,7 @@ urlpatterns = [
     path("comments/<int:comment_id>/useful/", views.comment_useful, name="comment_useful"),
     path("comments/<int:comment_id>/answer/", views.comment_answer, name="comment_answer"),
     path("comments/<int:comment_id>/history/", views.comment_history, name="comment_history"),
-    path("members/mentions/", views.mention_suggestions, name="mentions"),
+    path("comments/mentions/", views.mention_suggestions, name="mentions"),
     # Ask the community.
     path("questions/", question_views.question_list, name="questions"),
     path("questions/ask/", question_views.ask, name="ask"),

@@ -21,6 +21,7 @@ from govcommons.core.markdown import render_markdown
 from govcommons.core.pagination import paginate
 from govcommons.core.permissions import is_author
 from govcommons.core.ratelimit import limit_posts
+from govcommons.discussions.views import discussion_context
 from govcommons.organizations.models import Organization
 from govcommons.reviews import permissions as review_permissions
 from govcommons.reviews import selectors as review_selectors
@@ -93,6 +94,8 @@ def practice_detail(request, slug: str):
             ),
             "sections": _sections(practice),
             **_review_status(user, practice),
+            # Published contributions only: a draft shows no discussion.
+            **discussion_context(request, item),
         },
     )
 

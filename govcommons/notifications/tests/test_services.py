@@ -69,6 +69,8 @@ def test_every_category_is_wanted_until_turned_off(member):
         EmailCategory.VERIFICATION: True,
         EmailCategory.MODERATION: True,
         EmailCategory.REVIEWS: True,
+        EmailCategory.DISCUSSIONS: True,
+        EmailCategory.IDEAS: True,
     }
 
 
