@@ -18,9 +18,11 @@ from govcommons.core import revisions
 from govcommons.core.errors import ConflictError, DomainError
 from govcommons.core.forms import add_service_error
 from govcommons.core.markdown import render_markdown
+from govcommons.core.models import ItemStatus
 from govcommons.core.pagination import paginate
 from govcommons.core.permissions import is_author
 from govcommons.core.ratelimit import limit_posts
+from govcommons.discussions import selectors as discussion_selectors
 from govcommons.discussions.views import discussion_context
 from govcommons.organizations.models import Organization
 from govcommons.reviews import permissions as review_permissions
@@ -96,6 +98,12 @@ def practice_detail(request, slug: str):
             **_review_status(user, practice),
             # Published contributions only: a draft shows no discussion.
             **discussion_context(request, item),
+            # "Cited in N answers": one count, only where there can be answers citing it.
+            "citation_count": (
+                discussion_selectors.citation_count(item)
+                if item.status == ItemStatus.PUBLISHED
+                else 0
+            ),
         },
     )
 

@@ -829,3 +829,21 @@ def test_a_question_page_runs_the_same_queries_for_3_or_30_answers(
     with django_assert_max_num_queries(few):
         response = client.get(url)
     assert len(re.findall(r'<li class="qa-answer[ "]', page(response))) == 30
+
+
+def test_a_contribution_cited_in_an_answer_says_so_and_links_to_the_questions(client, make_member):
+    practice = write_published(make_member())
+    question = services.ask_question(
+        author=make_member(), title="Who fixed potholes in under a week?"
+    )
+    services.post_answer(
+        question_id=question.pk,
+        author=make_member(),
+        body=f"Lyon did: /practices/{practice.item.slug}/",
+    )
+
+    page = client.get(practice.get_absolute_url()).content.decode()
+    assert "Cited in 1 answer" in page
+    assert f'href="/questions/?cites={practice.item.slug}"' in page
+    listing = client.get("/questions/", {"cites": practice.item.slug}).content.decode()
+    assert question.item.title in listing
