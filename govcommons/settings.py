@@ -217,6 +217,9 @@ POSTING_RATE_LIMITS = {
     "vote": env("RATE_LIMIT_VOTE", default="120/h"),
 }
 
+# Seconds between the discussion's checks for new comments (htmx polling on the last page).
+DISCUSSION_POLL_SECONDS = env.int("DISCUSSION_POLL_SECONDS", default=15)
+
 # Peer review. Signed reviews by default: public servants value accountability.
 REVIEWS_SIGNED = env.bool("REVIEWS_SIGNED", default=True)
 REVIEWERS_PER_SUBMISSION = env.int("REVIEWERS_PER_SUBMISSION", default=2)

@@ -62,7 +62,9 @@ class QuestionForm(forms.Form):
             "For example: “Has any city procured a 311 app under 100k EUR?” "
             "Between 10 and 200 characters."
         ),
-        required=False,
+        error_messages={
+            "required": _("Write the title as one clear sentence of at least 10 characters.")
+        },
         strip=False,
     )
     body = _text(

@@ -9,6 +9,7 @@ an item page passes to `{% include "discussions/_discussion.html" %}`.
 from dataclasses import dataclass, field
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -37,7 +38,6 @@ from .models import Comment, CommentReaction
 # Field ids: the main form's and each thread's reply form's must differ on one page.
 MAIN_FORM_IDS = "comment-%s"
 OPTIONS_FORM_IDS = "discussion-%s"
-POLL_SECONDS = 15
 
 
 def _reply_form_ids(thread_id: int) -> str:
@@ -108,7 +108,8 @@ class Discussion:
     options_form: Form | None = None
     # The comment just posted through htmx: it takes the focus.
     posted_id: int | None = None
-    poll_seconds: int = POLL_SECONDS
+    # How often the last page asks for new comments (settings.DISCUSSION_POLL_SECONDS).
+    poll_seconds: int = field(default_factory=lambda: settings.DISCUSSION_POLL_SECONDS)
 
     @property
     def can_comment(self) -> bool:

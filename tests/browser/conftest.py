@@ -176,5 +176,6 @@ def save_screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     width = page.viewport_size["width"]
     path = SCREENSHOTS / f"{name}-{width}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # caret="initial": hiding the text cursor injects a style our CSP refuses (a console error).
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path

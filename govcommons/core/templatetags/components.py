@@ -5,7 +5,7 @@ Loaded as a template builtin, so pages need no {% load %} for them.
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from govcommons.core.markdown import render_markdown
 from govcommons.core.pagination import querystring_without_page
@@ -74,7 +74,9 @@ def pagination(context, page_obj, label: str = "Pages") -> SafeString:
 @register.simple_tag
 def member_name(member, link: bool = True) -> SafeString:
     """A member's name, linked to the profile, with the verified badge wherever it is shown."""
-    return render_to_string("components/member_name.html", {"member": member, "link": link})
+    html = render_to_string("components/member_name.html", {"member": member, "link": link})
+    # Without the template's final newline, so that "Name · Organisation" keeps one space.
+    return mark_safe(html.strip())  # noqa: S308 - our own template, already escaped
 
 
 @register.simple_tag
