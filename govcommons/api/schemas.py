@@ -14,6 +14,11 @@ class Problem(Schema):
     detail: str
 
 
+# What an operation may answer besides success, for its OpenAPI responses.
+READ_PROBLEMS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+WRITE_PROBLEMS = dict.fromkeys((400, 401, 403, 404, 409, 422, 429), Problem)
+
+
 def _has_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value

@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 
 from govcommons.api.auth import caller, token_or_session
 from govcommons.api.pagination import Pages
-from govcommons.api.schemas import Problem
+from govcommons.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS
 from govcommons.core import ratelimit
 from govcommons.core.errors import ConflictError
 from govcommons.core.models import Item
@@ -35,16 +35,8 @@ from .schemas import (
 
 router = Router(tags=["discussions"])
 
-READ = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
-WRITE = {
-    400: Problem,
-    401: Problem,
-    403: Problem,
-    404: Problem,
-    409: Problem,
-    422: Problem,
-    429: Problem,
-}
+READ = READ_PROBLEMS
+WRITE = WRITE_PROBLEMS
 
 
 # --- Helpers -----------------------------------------------------------------------------------

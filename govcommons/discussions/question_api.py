@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from govcommons.accounts.permissions import can_moderate
 from govcommons.api.auth import caller, token_or_session
 from govcommons.api.pagination import Pages
-from govcommons.api.schemas import Problem
+from govcommons.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS
 from govcommons.core import ratelimit
 from govcommons.core.errors import ConflictError, DomainError
 from govcommons.core.models import Item, ItemKind, ItemStatus
@@ -47,16 +47,8 @@ from .question_schemas import (
 
 router = Router(tags=["questions"])
 
-READ = {401: Problem, 404: Problem, 422: Problem}
-WRITE = {
-    400: Problem,
-    401: Problem,
-    403: Problem,
-    404: Problem,
-    409: Problem,
-    422: Problem,
-    429: Problem,
-}
+READ = READ_PROBLEMS
+WRITE = WRITE_PROBLEMS
 QUESTIONS_PER_PAGE = 20
 
 

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from govcommons.api.auth import caller, token_or_session
 from govcommons.api.pagination import Pages
-from govcommons.api.schemas import Problem
+from govcommons.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS
 from govcommons.core import ratelimit
 from govcommons.core.errors import DomainError
 from govcommons.core.markdown import render_markdown
@@ -41,16 +41,8 @@ from .schemas import (
 
 router = Router(tags=["ideas"])
 
-READ = {401: Problem, 404: Problem, 422: Problem}
-WRITE = {
-    400: Problem,
-    401: Problem,
-    403: Problem,
-    404: Problem,
-    409: Problem,
-    422: Problem,
-    429: Problem,
-}
+READ = READ_PROBLEMS
+WRITE = WRITE_PROBLEMS
 IDEAS_PER_PAGE = 20
 TEXTS = ("problem", "proposal", "benefit", "who_might_try")
 

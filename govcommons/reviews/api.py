@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 from govcommons.accounts.models import User
 from govcommons.api.auth import caller, token_or_session
 from govcommons.api.pagination import Pages
-from govcommons.api.schemas import Problem
+from govcommons.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS, Problem
 from govcommons.core import ratelimit
 from govcommons.core.permissions import is_author
 from govcommons.practices.models import EvidenceLevel, Practice
@@ -55,16 +55,8 @@ from .schemas import (
 
 router = Router(tags=["reviews"])
 
-READ = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
-WRITE = {
-    400: Problem,
-    401: Problem,
-    403: Problem,
-    404: Problem,
-    409: Problem,
-    422: Problem,
-    429: Problem,
-}
+READ = READ_PROBLEMS
+WRITE = WRITE_PROBLEMS
 CRITERION_LABELS = {c.value: c.label for c in Criterion}
 
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from govcommons.accounts.services import create_api_token
+from govcommons.api.tests.helpers import assert_problem, bearer, call
 from govcommons.core.models import Item, ItemStatus, Visibility
 from govcommons.discussions import services
 from govcommons.discussions.models import (
@@ -27,7 +27,6 @@ from govcommons.practices.tests.factories import write_draft, write_published
 from .factories import comment_on
 
 V1 = "/api/v1"
-PROBLEM = "application/problem+json"
 QUESTION = "How long did procurement take?"
 
 # "member" wrote the comment each operation acts on; "other_member" is a bystander.
@@ -62,26 +61,6 @@ def cast(make_member, moderator) -> Cast:
         other_member=other_member,
         moderator=moderator,
     )
-
-
-def bearer(member) -> dict:
-    _token, raw = create_api_token(member=member, name="tests", days=30)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
-def call(client, method: str, url: str, body=None, **headers):
-    payload = b"" if body is None else json.dumps(body)
-    return client.generic(method, url, payload, content_type="application/json", **headers)
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
-    body = response.json()
-    assert (body["type"], body["status"]) == ("about:blank", status)
-    assert body["title"]
-    assert body["detail"]
-    return body
 
 
 def fingerprint() -> tuple:

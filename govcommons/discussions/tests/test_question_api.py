@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from ninja import Schema
 
-from govcommons.accounts.services import create_api_token
+from govcommons.api.tests.helpers import assert_problem, bearer, call
 from govcommons.core.models import Item, ItemKind, ItemStatus, Visibility
 from govcommons.discussions import question_schemas, services
 from govcommons.discussions.models import (
@@ -27,7 +27,6 @@ from govcommons.practices.models import ContributionState, Practice
 from govcommons.practices.tests.factories import write_draft, write_published
 
 URL = "/api/v1/questions"
-PROBLEM = "application/problem+json"
 TITLE = "Has any city procured a 311 app under 100k EUR?"
 CONTEXT = "We have a budget of 80k EUR and six months."
 ANSWER = "Lyon did, for 60k EUR, with a two-lot tender."
@@ -70,26 +69,6 @@ def cast(make_member, make_topic, moderator) -> Cast:
         other_member=other_member,
         moderator=moderator,
     )
-
-
-def bearer(member) -> dict:
-    _token, raw = create_api_token(member=member, name="tests", days=30)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
-def call(client, method: str, url: str, body=None, **headers):
-    payload = b"" if body is None else json.dumps(body)
-    return client.generic(method, url, payload, content_type="application/json", **headers)
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
-    body = response.json()
-    assert (body["type"], body["status"]) == ("about:blank", status)
-    assert body["title"]
-    assert body["detail"]
-    return body
 
 
 def fingerprint() -> tuple:

@@ -3,7 +3,6 @@ votes, what came of them), votes counted once and never for one's own idea, the 
 refusals, bad input and filters as problem details, rate limits, the OpenAPI document and the
 cost of a list."""
 
-import json
 from dataclasses import dataclass
 
 import pytest
@@ -12,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from ninja import Schema
 
-from govcommons.accounts.services import create_api_token
+from govcommons.api.tests.helpers import assert_problem, bearer, call
 from govcommons.core.models import Item, ItemKind, ItemStatus, Visibility
 from govcommons.ideas import schemas, services
 from govcommons.ideas.models import TEXT_MAX_LENGTH, Idea, IdeaEvent, IdeaVote
@@ -22,7 +21,6 @@ from govcommons.practices.tests.factories import write_draft, write_published
 from .factories import propose
 
 URL = "/api/v1/ideas"
-PROBLEM = "application/problem+json"
 TITLE = "Report potholes with a photo from the bus"
 PROBLEM_TEXT = "Potholes are reported by phone and take weeks to fix."
 PROPOSAL = "Bus drivers tap a button; the photo goes to the road team."
@@ -53,26 +51,6 @@ def cast(make_member, make_topic, moderator) -> Cast:
     return Cast(
         idea=idea, member=member, author=author, other_member=other_member, moderator=moderator
     )
-
-
-def bearer(member) -> dict:
-    _token, raw = create_api_token(member=member, name="tests", days=30)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
-def call(client, method: str, url: str, body=None, **headers):
-    payload = b"" if body is None else json.dumps(body)
-    return client.generic(method, url, payload, content_type="application/json", **headers)
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
-    body = response.json()
-    assert (body["type"], body["status"]) == ("about:blank", status)
-    assert body["title"]
-    assert body["detail"]
-    return body
 
 
 def fingerprint() -> tuple:
