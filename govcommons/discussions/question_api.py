@@ -100,6 +100,7 @@ def _question_row(request, question: Question) -> dict:
     return {
         "id": item.pk,
         "slug": item.slug,
+        "revision": item.revision_number,
         "title": item.title,
         "summary": item.summary,
         "author": _member(item.author),
@@ -343,6 +344,7 @@ def edit_question(request, slug: Slug, payload: QuestionUpdateIn):
         title=question.item.title if payload.title is None else payload.title,
         body=question.body if payload.body is None else payload.body,
         topics=topics,
+        base_revision=payload.revision,
     )
     return _question_answer(request, slug)
 

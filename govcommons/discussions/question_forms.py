@@ -85,11 +85,16 @@ class QuestionForm(forms.Form):
         required=False,
     )
 
+    # The version the edit form was loaded at (editing only): a stale edit is refused, not lost.
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
             # The language is chosen when asking; the services do not change it afterwards.
             del self.fields["language"]
+        else:
+            del self.fields["base_revision"]
 
 
 class AnswerForm(forms.Form):

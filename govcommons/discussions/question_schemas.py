@@ -37,6 +37,7 @@ class QuestionOut(Schema):
     """A question in a list."""
 
     id: int = Field(description="The item's id: its discussion is at /api/v1/items/{id}/comments.")
+    revision: int = Field(description="Bumped by every edit; send it back to edit safely.")
     slug: str
     title: str
     summary: str = Field(description="The start of its context, as plain text.")
@@ -137,6 +138,13 @@ class QuestionUpdateIn(InputSchema):
     title: str | None = Field(None, description=TITLE_DESCRIPTION)
     body: str | None = Field(None, description=BODY_DESCRIPTION)
     topics: list[str] | None = Field(None, max_length=30, description="Topic slugs.")
+    revision: int | None = Field(
+        None,
+        description=(
+            "The `revision` you read; if someone changed it since, the edit is refused with "
+            "409. Leave it out to edit without the check."
+        ),
+    )
 
 
 class VoteIn(InputSchema):

@@ -253,6 +253,7 @@ def question_edit(request, slug: str):
         "title": question.item.title,
         "body": question.body,
         "topics": list(question.topics.all()),
+        "base_revision": question.item.revision_number,
     }
     form = QuestionForm(request.POST or None, initial=initial, editing=True)
     status = 200
@@ -266,6 +267,7 @@ def question_edit(request, slug: str):
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],
                     topics=form.cleaned_data["topics"],
+                    base_revision=form.cleaned_data["base_revision"],
                 )
             except DomainError as error:
                 add_service_error(form, error)

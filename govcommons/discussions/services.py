@@ -423,17 +423,29 @@ def _locked_question(question_id: int) -> Question:
 
 
 @transaction.atomic
-def edit_question(*, question_id: int, editor, title: str, body: str, topics=()) -> Question:
+def edit_question(
+    *,
+    question_id: int,
+    editor,
+    title: str,
+    body: str,
+    topics=(),
+    base_revision: int | None = None,
+) -> Question:
+    """Change the question; `base_revision` (the version the form was loaded at) refuses an
+    edit that would overwrite someone else's newer one."""
     question = _locked_question(question_id)
     if not permissions.can_edit_question(editor, question):
         raise PermissionDenied
+    check_unchanged_since(question.item, base_revision)
     title = clean_title(title)
     body = clean_body(body) if (body or "").strip() else ""
     mentioned = resolve_mentions(body) if body else []
     item = question.item
     item.title = title
     item.summary = _summary_of(body)
-    item.save(update_fields=["title", "summary", "updated_at"])
+    item.revision_number += 1
+    item.save(update_fields=["title", "summary", "revision_number", "updated_at"])
     question.body = body
     question.body_html = render_body(body, mentioned) if body else ""
     question.save(update_fields=["body", "body_html"])
@@ -446,6 +458,18 @@ def edit_question(*, question_id: int, editor, title: str, body: str, topics=())
         url=item.get_absolute_url(),
     )
     return question
+
+
+def check_unchanged_since(item: Item, base_revision: int | None) -> None:
+    """Refuse an edit made from a form loaded before someone else's edit (None: no check, for
+    API clients that do not send the version)."""
+    if base_revision is not None and base_revision != item.revision_number:
+        raise ConflictError(
+            _(
+                "Someone else changed this while you were editing it. Your text is kept below; "
+                "open the page again in another tab to see their version, then save yours."
+            )
+        )
 
 
 def _cite_contributions(answer: Answer) -> None:

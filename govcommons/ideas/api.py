@@ -89,6 +89,7 @@ def _idea_row(request, idea: Idea, *, my_vote: bool | None) -> dict:
     return {
         "id": item.pk,
         "slug": item.slug,
+        "revision": item.revision_number,
         "title": item.title,
         "summary": item.summary,
         "author": _member(item.author),
@@ -276,7 +277,13 @@ def edit_idea(request, slug: Slug, payload: IdeaUpdateIn):
         if getattr(payload, name) is not None
     }
     current = {"title": idea.item.title, **{name: getattr(idea, name) for name in TEXTS}}
-    services.edit_idea(idea_id=idea.pk, editor=member, topics=topics, **{**current, **sent})
+    services.edit_idea(
+        idea_id=idea.pk,
+        editor=member,
+        topics=topics,
+        base_revision=payload.revision,
+        **{**current, **sent},
+    )
     return _idea_answer(request, slug)
 
 

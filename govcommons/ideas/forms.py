@@ -54,6 +54,8 @@ def _text(label, help_text, rows=5, required=False) -> forms.CharField:
 
 
 class IdeaForm(forms.Form):
+    # The version the edit form was loaded at: a stale edit is refused, not lost (empty when new).
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(
         label=_("Your idea in one sentence"),
         help_text=_("For example: “Report potholes with a photo from the bus”."),
@@ -101,6 +103,7 @@ class IdeaForm(forms.Form):
     @staticmethod
     def initial_for(idea) -> dict:
         return {
+            "base_revision": idea.item.revision_number,
             "title": idea.item.title,
             "problem": idea.problem,
             "proposal": idea.proposal,

@@ -39,6 +39,7 @@ class IdeaOut(Schema):
     """An idea on the board."""
 
     id: int = Field(description="The item's id: its discussion is at /api/v1/items/{id}/comments.")
+    revision: int = Field(description="Bumped by every edit; send it back to edit safely.")
     slug: str
     title: str
     summary: str = Field(description="The start of the problem, as plain text.")
@@ -138,6 +139,13 @@ class IdeaUpdateIn(InputSchema):
     benefit: str | None = None
     who_might_try: str | None = None
     topics: list[str] | None = Field(None, max_length=30, description="Topic slugs.")
+    revision: int | None = Field(
+        None,
+        description=(
+            "The `revision` you read; if someone changed it since, the edit is refused with "
+            "409. Leave it out to edit without the check."
+        ),
+    )
 
 
 class MoveIn(InputSchema):

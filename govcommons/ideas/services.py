@@ -14,6 +14,7 @@ from govcommons.core.models import Item, ItemKind, ItemStatus
 from govcommons.core.permissions import can_view_item
 from govcommons.core.services import unique_item_slug
 from govcommons.discussions.services import (
+    check_unchanged_since,
     clean_title,
     notify_mentions,
     resolve_mentions,
@@ -150,10 +151,13 @@ def edit_idea(
     benefit: str = "",
     who_might_try: str = "",
     topics=(),
+    base_revision: int | None = None,
 ) -> Idea:
+    """Change the idea; `base_revision` refuses an edit that would overwrite a newer one."""
     idea = _locked_idea(idea_id)
     if not permissions.can_edit_idea(editor, idea):
         raise PermissionDenied
+    check_unchanged_since(idea.item, base_revision)
     fields, mentioned = _clean_fields(
         title=title,
         problem=problem,
@@ -164,7 +168,8 @@ def edit_idea(
     item = idea.item
     item.title = fields.pop("title")
     item.summary = " ".join(fields["problem"].split())[:300]
-    item.save(update_fields=["title", "summary", "updated_at"])
+    item.revision_number += 1
+    item.save(update_fields=["title", "summary", "revision_number", "updated_at"])
     for name, value in fields.items():
         setattr(idea, name, value)
     idea.save(update_fields=list(fields))

@@ -246,6 +246,7 @@ def idea_edit(request, slug: str):
                 benefit=form.cleaned_data["benefit"],
                 who_might_try=form.cleaned_data["who_might_try"],
                 topics=form.cleaned_data["topics"],
+                base_revision=form.cleaned_data["base_revision"],
             )
         except DomainError as error:
             add_service_error(form, error)

@@ -331,6 +331,7 @@ def test_a_question_embeds_its_answers_accepted_first_with_scores_and_my_votes(
     slug = cast.question.item.slug
     assert {k: v for k, v in data.items() if k not in {"answers", "published_at"}} == {
         "id": cast.question.pk,
+        "revision": 0,
         "slug": slug,
         "title": TITLE,
         "summary": CONTEXT,
@@ -867,3 +868,15 @@ def test_openapi_shapes_are_ours_not_a_namesake_from_another_app(client, db):
     for shape in vars(question_schemas).values():
         if isinstance(shape, type) and issubclass(shape, Schema) and shape.__name__ in components:
             assert set(components[shape.__name__]["properties"]) == set(shape.model_fields), shape
+
+
+def test_an_api_edit_that_sends_an_old_revision_is_a_409_and_changes_nothing(client, cast):
+    client.force_login(cast.asker)
+    url = question_url(cast)
+    revision = client.get(url).json()["revision"]
+    assert call(client, "PATCH", url, {"body": "First", "revision": revision}).status_code == 200
+
+    stale = call(client, "PATCH", url, {"body": "Second", "revision": revision})
+
+    assert_problem(stale, 409)
+    assert client.get(url).json()["body"] == "First"

@@ -162,3 +162,22 @@ def test_two_votes_at_the_same_instant_count_once(make_member):
     reply.refresh_from_db()
     assert reply.score == 1
     assert AnswerVote.objects.filter(answer=reply).count() == 1
+
+
+def test_an_edit_from_an_older_version_of_the_question_is_refused(make_member, moderator):
+    asker = make_member()
+    question = ask(asker)
+    services.edit_question(
+        question_id=question.pk,
+        editor=moderator,
+        title=QUESTION,
+        body="Budget: 80k EUR, six months.",
+        base_revision=0,
+    )
+    with pytest.raises(ConflictError):
+        services.edit_question(
+            question_id=question.pk, editor=asker, title=QUESTION, body="Mine", base_revision=0
+        )
+    question.refresh_from_db()
+    assert question.body == "Budget: 80k EUR, six months."
+    assert question.item.revision_number == 1

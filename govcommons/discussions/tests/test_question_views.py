@@ -847,3 +847,27 @@ def test_a_contribution_cited_in_an_answer_says_so_and_links_to_the_questions(cl
     assert f'href="/questions/?cites={practice.item.slug}"' in page
     listing = client.get("/questions/", {"cites": practice.item.slug}).content.decode()
     assert question.item.title in listing
+
+
+def test_a_question_edit_loaded_before_someone_elses_edit_is_refused_with_the_text_kept(
+    client, make_member, moderator
+):
+    asker = make_member()
+    question = services.ask_question(author=asker, title="Who fixed potholes in under a week?")
+    services.edit_question(
+        question_id=question.pk,
+        editor=moderator,
+        title="Who fixed potholes in under a week, and how?",
+        body="",
+    )
+    client.force_login(asker)
+    response = client.post(
+        reverse("discussions:question_edit", args=[question.item.slug]),
+        {"base_revision": 0, "title": "My own better title for it", "body": "Details"},
+    )
+
+    assert response.status_code == 400
+    assert "Someone else changed this" in response.content.decode()
+    assert "My own better title for it" in response.content.decode()
+    question.refresh_from_db()
+    assert question.item.title == "Who fixed potholes in under a week, and how?"

@@ -296,6 +296,7 @@ def test_an_idea_shows_its_state_history_votes_and_what_came_of_it(client, cast)
         if k not in {"events", "published_at", "state_changed_at", "hot_score"}
     } == {
         "id": idea.pk,
+        "revision": 0,
         "slug": slug,
         "title": TITLE,
         "summary": PROBLEM_TEXT,

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connections
 from django.utils import timezone
 
-from govcommons.core.errors import DomainError
+from govcommons.core.errors import ConflictError, DomainError
 from govcommons.core.models import ItemKind, ItemStatus
 from govcommons.ideas import selectors, services
 from govcommons.ideas.models import IdeaEvent, IdeaState, IdeaVote
@@ -151,3 +151,16 @@ def test_two_votes_at_the_same_instant_count_once(make_member):
     idea.refresh_from_db()
     assert idea.vote_count == 1
     assert IdeaVote.objects.filter(idea=idea).count() == 1
+
+
+def test_an_edit_from_an_older_version_of_the_idea_is_refused(make_member, moderator):
+    author = make_member()
+    idea = propose(author)
+    fields = {"title": idea.item.title, "problem": idea.problem, "proposal": "Moderator's text"}
+    services.edit_idea(idea_id=idea.pk, editor=moderator, base_revision=0, **fields)
+    with pytest.raises(ConflictError):
+        services.edit_idea(
+            idea_id=idea.pk, editor=author, base_revision=0, **{**fields, "proposal": "Mine"}
+        )
+    idea.refresh_from_db()
+    assert idea.proposal == "Moderator's text"

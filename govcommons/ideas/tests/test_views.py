@@ -704,3 +704,31 @@ def test_the_idea_page_runs_the_same_queries_however_much_came_of_it(
     assert _queries(client, small.get_absolute_url()) == _queries(client, big.get_absolute_url())
     with django_assert_max_num_queries(20):
         client.get(big.get_absolute_url())
+
+
+def test_an_edit_form_loaded_before_someone_elses_edit_is_refused_with_the_text_kept(
+    client, make_member, moderator
+):
+    author = make_member()
+    idea = propose(author)
+    stale = {
+        "base_revision": idea.item.revision_number,
+        "title": idea.item.title,
+        "problem": idea.problem,
+        "proposal": "The author's newer proposal text",
+    }
+    services.edit_idea(
+        idea_id=idea.pk,
+        editor=moderator,
+        title=idea.item.title,
+        problem=idea.problem,
+        proposal="The moderator's fix",
+    )
+    client.force_login(author)
+    response = client.post(reverse("ideas:edit", args=[idea.item.slug]), stale)
+
+    assert response.status_code == 200
+    assert "Someone else changed this" in response.content.decode()
+    assert "The author&#x27;s newer proposal text" in response.content.decode()
+    idea.refresh_from_db()
+    assert idea.proposal == "The moderator's fix"
