@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "govcommons.reviews",
     "govcommons.discussions",
     "govcommons.ideas",
+    "govcommons.search",
     "govcommons.api",
 ]
 

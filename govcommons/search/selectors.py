@@ -1,0 +1,211 @@
+"""Search reads: results ranked by relevance (or newest, most adopted) with snippets and facet
+counts, in a constant number of queries whatever the size of the index. Only published Items
+the viewer may read are ever in the candidate set (visibility is a column of the document)."""
+
+import math
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils.safestring import SafeString
+
+from govcommons.core.models import Item
+from govcommons.core.permissions import readable_levels
+
+from . import snippets
+from .backends import backend
+from .models import SearchDocument
+from .query import Query, parse
+
+FACET_NAMES = (
+    "kind", "type", "topic", "sector", "level", "country", "organization", "language",
+    "evidence", "peer_reviewed",
+)  # fmt: skip
+SORTS = ("relevance", "newest", "adopted")
+PER_PAGE = 20
+MAX_PAGE = 500  # deeper than anyone reads; past it the last page is shown
+FACET_VALUES_SHOWN = 12
+MAX_VALUES_PER_FACET = 20
+
+
+@dataclass
+class SearchFilters:
+    """Facet values chosen (facet name -> values): values of one facet are alternatives (OR),
+    different facets all apply (AND)."""
+
+    values: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params) -> "SearchFilters":
+        """Lenient reading of the address: unknown facets, empty or odd values are dropped."""
+        values = {}
+        for name in FACET_NAMES:
+            chosen = [
+                v.replace("\x00", "").strip()[:100]
+                for v in (
+                    params.getlist(name) if hasattr(params, "getlist") else params.get(name, [])
+                )
+            ]
+            chosen = list(dict.fromkeys(v for v in chosen if v))[:MAX_VALUES_PER_FACET]
+            if chosen:
+                values[name] = chosen
+        return cls(values)
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def is_selected(self, name: str, value: str) -> bool:
+        return value in self.values.get(name, [])
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+    label: str = ""
+
+
+@dataclass
+class SearchHit:
+    item: Item
+    document: SearchDocument
+    snippet: SafeString
+    rank: float
+
+
+@dataclass
+class SearchResults:
+    text: str
+    query: Query
+    filters: SearchFilters
+    sort: str
+    hits: list[SearchHit]
+    total: int
+    page_number: int
+    num_pages: int
+    facets: dict[str, list[FacetValue]]
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page_number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page_number < self.num_pages
+
+
+def _candidates(user, query: Query, filters: SearchFilters) -> tuple[str, list]:
+    """SQL of the matching documents the viewer may read, as (id, rank, published_at,
+    adoption_count); every other query wraps it."""
+    levels = readable_levels(user)
+    where = [f"d.visibility IN ({', '.join(['%s'] * len(levels))})"]
+    params: list = list(levels)
+    for name, values in sorted(filters.values.items()):
+        where.append(
+            "d.item_id IN (SELECT document_id FROM search_searchfacet "  # noqa: S608
+            f"WHERE name = %s AND value IN ({', '.join(['%s'] * len(values))}))"
+        )
+        params += [name, *values]
+    if query.is_empty:
+        sql = (
+            "SELECT d.item_id AS id, 0.0 AS rank, d.published_at, d.adoption_count "
+            "FROM search_searchdocument d WHERE " + " AND ".join(where)
+        )
+        return sql, params
+    match_sql, match_params = backend().matches(query)
+    sql = (
+        "SELECT d.item_id AS id, m.rank AS rank, d.published_at, d.adoption_count "  # noqa: S608
+        f"FROM ({match_sql}) m JOIN search_searchdocument d ON d.item_id = m.id WHERE "
+        + " AND ".join(where)
+    )
+    return sql, [*match_params, *params]
+
+
+ORDER_BY = {
+    "relevance": "rank DESC, published_at DESC, id DESC",
+    "newest": "published_at DESC, id DESC",
+    "adopted": "adoption_count DESC, rank DESC, id DESC",
+}
+
+
+def _facet_counts(candidates: str, params: list, filters: SearchFilters) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT f.name, f.value, COUNT(*) FROM search_searchfacet f "  # noqa: S608
+            f"JOIN ({candidates}) c ON c.id = f.document_id GROUP BY f.name, f.value",
+            params,
+        )
+        rows = cursor.fetchall()
+    facets: dict[str, list[FacetValue]] = {name: [] for name in FACET_NAMES}
+    for name, value, count in rows:
+        if name in facets:
+            facets[name].append(FacetValue(value, count, filters.is_selected(name, value)))
+    for name, values in facets.items():
+        values.sort(key=lambda v: (not v.selected, -v.count, v.value))
+        chosen = [v for v in values if v.selected]
+        facets[name] = (
+            chosen
+            + [v for v in values if not v.selected][: max(0, FACET_VALUES_SHOWN - len(chosen))]
+        )
+    return facets
+
+
+def search(
+    user,
+    text: str,
+    filters: SearchFilters | None = None,
+    *,
+    sort: str = "relevance",
+    page: int | str | None = 1,
+    per_page: int = PER_PAGE,
+    prefix_last: bool = False,
+    with_facets: bool = True,
+) -> SearchResults:
+    """One page of results. An empty query with no filter finds nothing (the page asks for
+    words); with filters it lists the filtered items, newest first."""
+    filters = filters or SearchFilters()
+    query = parse(text, prefix_last=prefix_last)
+    if sort not in SORTS:
+        sort = "relevance"
+    if query.is_empty and sort == "relevance":
+        sort = "newest"
+    try:
+        page_number = max(1, min(int(page or 1), MAX_PAGE))
+    except (TypeError, ValueError):
+        page_number = 1
+    empty = SearchResults(text, query, filters, sort, [], 0, 1, 1, {n: [] for n in FACET_NAMES})
+    if query.is_empty and not filters:
+        return empty
+    candidates, params = _candidates(user, query, filters)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({candidates}) c", params)  # noqa: S608
+        total = cursor.fetchone()[0]
+    if not total:
+        return empty
+    num_pages = max(1, math.ceil(total / per_page))
+    page_number = min(page_number, num_pages)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, rank FROM ({candidates}) c ORDER BY {ORDER_BY[sort]} "  # noqa: S608
+            "LIMIT %s OFFSET %s",
+            [*params, per_page, (page_number - 1) * per_page],
+        )
+        ranked = cursor.fetchall()
+    ids = [row[0] for row in ranked]
+    documents = SearchDocument.objects.in_bulk(ids)
+    items = Item.objects.select_related("organization", "author").in_bulk(ids)
+    headlines = {} if query.is_empty else backend().headlines(ids, query)
+    words = query.all_words()
+    prefix = words[-1] if (prefix_last and words) else ""
+    hits = []
+    for item_id, rank in ranked:
+        document, item = documents.get(item_id), items.get(item_id)
+        if document is None or item is None:
+            continue
+        if item_id in headlines:
+            snippet = snippets.from_headline(headlines[item_id])
+        else:
+            snippet = snippets.highlight(document.body, document.language, words, prefix=prefix)
+        hits.append(SearchHit(item, document, snippet, float(rank or 0)))
+    facets = _facet_counts(candidates, params, filters) if with_facets else empty.facets
+    return SearchResults(text, query, filters, sort, hits, total, page_number, num_pages, facets)

@@ -1,0 +1,109 @@
+"""The same behaviour from both backends (this file runs on SQLite and on PostgreSQL): matching,
+stemming by the item's language, accents, phrases, exclusions, OR, prefixes, ranking, facets,
+visibility, and odd input that must never fail."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from govcommons.core.models import ItemStatus, Visibility
+from govcommons.practices.tests.factories import write_published
+from govcommons.search import services
+from govcommons.search.selectors import SearchFilters, search
+
+
+def publish(author, title, summary="", language="en", **fields):
+    """A published contribution whose only words are its title and summary."""
+    fields = {"challenge": "", "approach": "", **fields}
+    practice = write_published(author, title=title, summary=summary, language=language, **fields)
+    services.index_item(practice.pk)
+    return practice
+
+
+def titles(results) -> list[str]:
+    return [hit.item.title for hit in results.hits]
+
+
+@pytest.fixture
+def library(make_member):
+    author = make_member()
+    return {
+        "pothole": publish(
+            author,
+            "Fixing potholes in 6 days with a citizen reporting app",
+            "Residents report potholes from their phones; crews fix them within a week.",
+        ),
+        "clinic": publish(
+            author,
+            "Shorter waits at the outpatient clinic",
+            "Triage by phone cut waiting times for patients.",
+        ),
+        "montreal": publish(
+            author,
+            "Le budget participatif de Montréal",
+            "Les habitants proposent et votent des projets pour leurs quartiers.",
+            language="fr",
+        ),
+    }
+
+
+def test_words_match_across_forms_and_rank_the_title_first(library):
+    results = search(AnonymousUser(), "pothole reporting")
+    assert titles(results) == ["Fixing potholes in 6 days with a citizen reporting app"]
+    assert "<mark>" in results.hits[0].snippet
+
+
+def test_accents_and_case_are_ignored_and_french_is_stemmed(library):
+    assert titles(search(AnonymousUser(), "MONTREAL")) == ["Le budget participatif de Montréal"]
+    assert titles(search(AnonymousUser(), "habitant projet")) == [
+        "Le budget participatif de Montréal"
+    ]
+
+
+def test_phrases_exclusions_and_or(library):
+    anyone = AnonymousUser()
+    assert titles(search(anyone, '"citizen reporting"')) == [
+        "Fixing potholes in 6 days with a citizen reporting app"
+    ]
+    assert titles(search(anyone, '"reporting citizen"')) == []
+    assert titles(search(anyone, "phone -pothole")) == ["Shorter waits at the outpatient clinic"]
+    assert set(titles(search(anyone, "pothole OR clinic"))) == {
+        "Fixing potholes in 6 days with a citizen reporting app",
+        "Shorter waits at the outpatient clinic",
+    }
+
+
+def test_the_last_word_matches_as_a_prefix_while_typing(library):
+    assert titles(search(AnonymousUser(), "outpat", prefix_last=True)) == [
+        "Shorter waits at the outpatient clinic"
+    ]
+
+
+def test_facets_count_the_matches_and_filters_combine_with_the_query(library):
+    results = search(AnonymousUser(), "phone")
+    languages = {v.value: v.count for v in results.facets["language"]}
+    assert languages == {"en": 2}
+    narrowed = search(AnonymousUser(), "phone", SearchFilters({"language": ["fr"]}))
+    assert narrowed.total == 0
+
+
+def test_members_only_and_unpublished_items_stay_out_of_anonymous_results(library, member):
+    clinic = library["clinic"]
+    clinic.item.visibility = Visibility.MEMBERS
+    clinic.item.save()
+    services.index_item(clinic.pk)
+    assert titles(search(AnonymousUser(), "clinic")) == []
+    assert titles(search(member, "clinic")) == ["Shorter waits at the outpatient clinic"]
+
+    clinic.item.status = ItemStatus.REMOVED
+    clinic.item.save()
+    services.index_item(clinic.pk)
+    assert titles(search(member, "clinic")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"', "*", "NEAR(", ":", "&|!", "-", "OR", "x" * 10_000, '"unbalanced', "a:b OR -", "'; DROP"],
+)
+def test_odd_input_gives_an_answer_never_an_error(library, text):
+    results = search(AnonymousUser(), text)
+    assert results.total >= 0
