@@ -21,6 +21,7 @@ from govcommons.core.permissions import can_view_item
 from govcommons.core.services import unique_item_slug
 from govcommons.notifications.models import EmailCategory
 from govcommons.notifications.services import notify
+from govcommons.search import services as search_services
 
 from . import permissions
 from .models import (
@@ -409,6 +410,7 @@ def ask_question(
         item=item,
         url=item.get_absolute_url(),
     )
+    search_services.index_item(item.pk)
     return question
 
 
@@ -457,6 +459,7 @@ def edit_question(
         item=item,
         url=item.get_absolute_url(),
     )
+    search_services.index_item(item.pk)
     return question
 
 
@@ -521,6 +524,7 @@ def post_answer(*, question_id: int, author, body: str) -> Answer:
             url=url,
             email_template="notifications/email/notice",
         )
+    search_services.index_item(item.pk)  # answers are searched with it
     return answer
 
 
@@ -564,6 +568,7 @@ def edit_answer(*, answer_id: int, editor, body: str, version: int) -> Answer:
         item=answer.question.item,
         url=f"{answer.question.item.get_absolute_url()}#answer-{answer.pk}",
     )
+    search_services.index_item(answer.question_id)
     return answer
 
 
@@ -581,6 +586,7 @@ def remove_answer(*, answer_id: int, by) -> Answer:
     if question.accepted_answer_id == answer.pk:
         changes["accepted_answer"] = None
     Question.objects.filter(pk=question.pk, answer_count__gt=0).update(**changes)
+    search_services.index_item(question.pk)
     return answer
 
 

@@ -21,6 +21,7 @@ from govcommons.discussions.services import (
 )
 from govcommons.notifications.models import EmailCategory
 from govcommons.notifications.services import notify
+from govcommons.search import services as search_services
 
 from . import permissions
 from .models import TEXT_MAX_LENGTH, Idea, IdeaEvent, IdeaState, IdeaVote
@@ -129,6 +130,7 @@ def propose_idea(
         item=item,
         url=item.get_absolute_url(),
     )
+    search_services.index_item(item.pk)
     return idea
 
 
@@ -181,6 +183,7 @@ def edit_idea(
         item=item,
         url=item.get_absolute_url(),
     )
+    search_services.index_item(item.pk)
     return idea
 
 

@@ -22,6 +22,7 @@ from govcommons.core.errors import DomainError
 from govcommons.core.models import Item, ItemKind, ItemStatus
 from govcommons.core.services import unique_item_slug
 from govcommons.organizations.models import Organization
+from govcommons.search import services as search_services
 
 from . import permissions
 from .files import check_attachment
@@ -266,6 +267,7 @@ def update_practice(
         raise PermissionDenied
     revisions.check_not_stale(practice.item, base_revision)
     _save_version(practice, data, member=member, message=message)
+    search_services.index_item(practice.pk)  # a moderator's edit to a live one shows at once
     return practice
 
 
@@ -353,6 +355,7 @@ def make_live(*, practice: Practice, number: int) -> None:
     _apply(practice, snapshot_to_input(old))
     practice.live_revision = number
     Practice.objects.filter(pk=practice.pk).update(live_revision=number)
+    search_services.index_item(practice.pk)
 
 
 @transaction.atomic
@@ -369,6 +372,7 @@ def restore_revision(*, member, practice_id: int, number: int) -> Practice:
         message=_("Restored version %(n)s") % {"n": number},
         restored_from=number,
     )
+    search_services.index_item(practice.pk)
     return practice
 
 
@@ -412,6 +416,7 @@ def _refresh_adoption_counts(practice: Practice) -> None:
     Item.objects.filter(pk=practice.pk).update(
         adoption_count=counts["organizations"], adoption_country_count=counts["countries"]
     )
+    search_services.index_item(practice.pk)  # "most adopted" sorts by it
 
 
 @transaction.atomic

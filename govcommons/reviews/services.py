@@ -25,6 +25,7 @@ from govcommons.notifications.services import notify
 from govcommons.practices import services as practice_services
 from govcommons.practices.models import LIVE_STATES, Practice
 from govcommons.practices.models import ContributionState as S
+from govcommons.search import services as search_services
 
 from . import permissions, workflow
 from .models import (
@@ -587,6 +588,7 @@ def publish(
         )
         if practice.state == S.OUTDATED:
             workflow.move_practice(practice, S.PUBLISHED, by=editor, reason=_("Reviewed again"))
+    search_services.index_item(practice.pk)  # the published content and its evidence level
     _notify_many(
         _authors(practice),
         key=f"published:{submission.pk}",
@@ -652,6 +654,7 @@ def confirm_current(*, editor, practice_id: int, note: str = "") -> Practice:
         resolved_at=now, resolved_by=editor, resolution=note[:300] or _("Confirmed as current")
     )
     workflow.record(practice, EventKind.CONFIRMED_CURRENT, by=editor, reason=note)
+    search_services.index_item(practice.pk)
     return practice
 
 

@@ -18,6 +18,7 @@ from govcommons.core.errors import ConflictError
 from govcommons.core.models import Item, ItemStatus
 from govcommons.practices.models import LIVE_STATES, ContributionKind, Practice
 from govcommons.practices.models import ContributionState as S
+from govcommons.search import services as search_services
 
 from .models import EventKind, ReviewEvent, Submission, SubmissionKind
 
@@ -81,11 +82,14 @@ def _set_practice_state(practice: Practice, to: str) -> None:
     item_status = ItemStatus.PUBLISHED if to in LIVE_STATES else ItemStatus.DRAFT
     item = practice.item
     if item.status == ItemStatus.REMOVED or item.status == item_status:
+        # Outdated, archived or published again: the "peer reviewed" facet may change.
+        search_services.index_item(item.pk)
         return
     item.status = item_status
     if item_status == ItemStatus.PUBLISHED and item.published_at is None:
         item.published_at = now
     Item.objects.filter(pk=item.pk).update(status=item.status, published_at=item.published_at)
+    search_services.index_item(item.pk)
 
 
 def move_submission(

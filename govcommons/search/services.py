@@ -2,13 +2,18 @@
 their transaction; search_rebuild re-indexes everything for recovery."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from govcommons.core.models import Item, ItemStatus
 
 from .backends import backend
 from .documents import document_for
-from .models import SearchDocument, SearchFacet
+from .models import SearchDocument, SearchFacet, SearchWord
+from .text import words
+
+# Words shorter than this are not worth suggesting as spellings.
+VOCABULARY_MIN_LENGTH = 3
 
 
 @transaction.atomic
@@ -20,6 +25,8 @@ def index_item(item_id: int) -> bool:
         remove_item(item_id)
         return False
     data = document_for(item)
+    old = SearchDocument.objects.filter(item_id=item_id).values_list("title", flat=True).first()
+    _count_words(old or "", data.title)
     SearchDocument.objects.update_or_create(
         item=item,
         defaults={
@@ -44,8 +51,32 @@ def index_item(item_id: int) -> bool:
 
 @transaction.atomic
 def remove_item(item_id: int) -> None:
+    old = SearchDocument.objects.filter(item_id=item_id).values_list("title", flat=True).first()
+    if old is not None:
+        _count_words(old, "")
     SearchDocument.objects.filter(item_id=item_id).delete()
     backend().delete(item_id)
+
+
+def _vocabulary(title: str) -> set[str]:
+    return {w for w in words(title) if len(w) >= VOCABULARY_MIN_LENGTH and not w.isdigit()}
+
+
+def _count_words(old_title: str, new_title: str) -> None:
+    """Keep the vocabulary of titles (spelling suggestions) in step with the documents."""
+    old, new = _vocabulary(old_title), _vocabulary(new_title)
+    gone, added = old - new, new - old
+    if gone:
+        SearchWord.objects.filter(word__in=gone, document_count__gt=0).update(
+            document_count=F("document_count") - 1
+        )
+    if added:
+        existing = set(SearchWord.objects.filter(word__in=added).values_list("word", flat=True))
+        SearchWord.objects.filter(word__in=existing).update(document_count=F("document_count") + 1)
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w, document_count=1) for w in sorted(added - existing)],
+            ignore_conflicts=True,
+        )
 
 
 def rebuild(*, batch_size: int = 500, progress=None) -> int:

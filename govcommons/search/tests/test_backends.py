@@ -107,3 +107,31 @@ def test_members_only_and_unpublished_items_stay_out_of_anonymous_results(librar
 def test_odd_input_gives_an_answer_never_an_error(library, text):
     results = search(AnonymousUser(), text)
     assert results.total >= 0
+
+
+def test_search_rebuild_restores_a_lost_index_with_a_progress_bar(library, capsys):
+    from django.core.management import call_command
+
+    from govcommons.search.models import SearchDocument
+
+    for document in SearchDocument.objects.all():
+        services.remove_item(document.pk)
+    assert titles(search(AnonymousUser(), "clinic")) == []
+
+    call_command("search_rebuild")
+
+    captured = capsys.readouterr()
+    assert "Search index rebuilt: 3 items." in captured.out
+    assert "[##############################]" in captured.err
+    assert titles(search(AnonymousUser(), "clinic")) == ["Shorter waits at the outpatient clinic"]
+
+
+def test_the_vocabulary_of_titles_follows_the_index(library):
+    from govcommons.search.models import SearchWord
+
+    assert SearchWord.objects.get(word="potholes").document_count == 1
+    services.remove_item(library["pothole"].pk)
+    assert SearchWord.objects.get(word="potholes").document_count == 0
+    services.index_item(library["pothole"].pk)
+    assert SearchWord.objects.get(word="potholes").document_count == 1
+    assert not SearchWord.objects.filter(word="in").exists()
