@@ -216,6 +216,7 @@ POSTING_RATE_LIMITS = {
     "idea": env("RATE_LIMIT_IDEA", default="10/h"),
     # Useful reactions, question, answer and idea votes together.
     "vote": env("RATE_LIMIT_VOTE", default="120/h"),
+    "saved_search": env("RATE_LIMIT_SAVED_SEARCH", default="30/d"),
 }
 
 # Seconds between the discussion's checks for new comments (htmx polling on the last page).

@@ -21,6 +21,7 @@ class EmailCategory(models.TextChoices):
     REVIEWS = "reviews", _("Peer review: invitations, reminders, reviews and decisions")
     DISCUSSIONS = "discussions", _("Discussions: mentions, replies and answers to your questions")
     IDEAS = "ideas", _("Ideas: decisions on ideas you proposed")
+    SEARCHES = "searches", _("Saved searches: new matches")
 
 
 class OutgoingEmail(models.Model):

@@ -94,12 +94,17 @@ class SearchResults:
         return self.page_number < self.num_pages
 
 
-def _candidates(user, query: Query, filters: SearchFilters) -> tuple[str, list]:
+def _candidates(
+    user, query: Query, filters: SearchFilters, published_after=None
+) -> tuple[str, list]:
     """SQL of the matching documents the viewer may read, as (id, rank, published_at,
     adoption_count); every other query wraps it."""
     levels = readable_levels(user)
     where = [f"d.visibility IN ({', '.join(['%s'] * len(levels))})"]
     params: list = list(levels)
+    if published_after is not None:
+        where.append("d.published_at > %s")
+        params.append(published_after)
     for name, values in sorted(filters.values.items()):
         where.append(
             "d.item_id IN (SELECT document_id FROM search_searchfacet "  # noqa: S608
@@ -160,9 +165,11 @@ def search(
     per_page: int = PER_PAGE,
     prefix_last: bool = False,
     with_facets: bool = True,
+    published_after=None,
 ) -> SearchResults:
     """One page of results. An empty query with no filter finds nothing (the page asks for
-    words); with filters it lists the filtered items, newest first."""
+    words); with filters it lists the filtered items, newest first. `published_after` keeps
+    only what was published since (saved search alerts)."""
     filters = filters or SearchFilters()
     query = parse(text, prefix_last=prefix_last)
     if sort not in SORTS:
@@ -176,7 +183,7 @@ def search(
     empty = SearchResults(text, query, filters, sort, [], 0, 1, 1, {n: [] for n in FACET_NAMES})
     if query.is_empty and not filters:
         return empty
-    candidates, params = _candidates(user, query, filters)
+    candidates, params = _candidates(user, query, filters, published_after)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({candidates}) c", params)  # noqa: S608
         total = cursor.fetchone()[0]

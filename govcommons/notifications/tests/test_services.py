@@ -71,6 +71,7 @@ def test_every_category_is_wanted_until_turned_off(member):
         EmailCategory.REVIEWS: True,
         EmailCategory.DISCUSSIONS: True,
         EmailCategory.IDEAS: True,
+        EmailCategory.SEARCHES: True,
     }
 
 
