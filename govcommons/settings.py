@@ -232,7 +232,13 @@ REVIEW_REMINDER_EVERY_DAYS = env.int("REVIEW_REMINDER_EVERY_DAYS", default=3)
 REVIEW_SWEEP_SECONDS = env.int("REVIEW_SWEEP_SECONDS", default=3600)
 # Tasks the worker enqueues periodically (import path -> seconds between runs), once across all
 # workers (govcommons.core.worker.enqueue_periodic_tasks). Each must be idempotent.
-PERIODIC_TASKS = {"govcommons.reviews.tasks.send_review_reminders": REVIEW_SWEEP_SECONDS}
+# How often the worker sends saved search alerts (seconds): at most one email per saved
+# search per period.
+SAVED_SEARCH_ALERT_SECONDS = env.int("SAVED_SEARCH_ALERT_SECONDS", default=3600)
+PERIODIC_TASKS = {
+    "govcommons.reviews.tasks.send_review_reminders": REVIEW_SWEEP_SECONDS,
+    "govcommons.search.tasks.send_saved_search_alerts": SAVED_SEARCH_ALERT_SECONDS,
+}
 # Months until a published contribution is due for re-review; per-kind overrides in
 # reviews.workflow.REREVIEW_MONTHS_BY_KIND.
 REREVIEW_MONTHS = env.int("REREVIEW_MONTHS", default=24)

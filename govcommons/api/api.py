@@ -12,6 +12,7 @@ from govcommons.ideas.api import router as ideas_router
 from govcommons.organizations.api import router as organizations_router
 from govcommons.practices.api import router as practices_router
 from govcommons.reviews.api import router as reviews_router
+from govcommons.search.api import router as search_router
 from govcommons.taxonomy.api import router as taxonomy_router
 
 from . import errors
@@ -38,3 +39,4 @@ api.add_router("/v1/reviews", reviews_router)
 api.add_router("/v1/", discussions_router)
 api.add_router("/v1/questions", questions_router)
 api.add_router("/v1/ideas", ideas_router)
+api.add_router("/v1/search", search_router)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils.safestring import SafeString
 
-from govcommons.core.models import Item
+from govcommons.accounts.permissions import can_moderate
+from govcommons.core.models import Item, Visibility
 from govcommons.core.permissions import readable_levels
 
 from . import snippets
@@ -95,16 +96,20 @@ class SearchResults:
 
 
 def _candidates(
-    user, query: Query, filters: SearchFilters, published_after=None
+    user, query: Query, filters: SearchFilters, published_after=None, published_before=None
 ) -> tuple[str, list]:
     """SQL of the matching documents the viewer may read, as (id, rank, published_at,
     adoption_count); every other query wraps it."""
-    levels = readable_levels(user)
+    # Moderators read every published item, as everywhere else (core.permissions).
+    levels = list(Visibility.values) if can_moderate(user) else readable_levels(user)
     where = [f"d.visibility IN ({', '.join(['%s'] * len(levels))})"]
     params: list = list(levels)
     if published_after is not None:
         where.append("d.published_at > %s")
         params.append(published_after)
+    if published_before is not None:
+        where.append("d.published_at <= %s")
+        params.append(published_before)
     for name, values in sorted(filters.values.items()):
         where.append(
             "d.item_id IN (SELECT document_id FROM search_searchfacet "  # noqa: S608
@@ -166,10 +171,11 @@ def search(
     prefix_last: bool = False,
     with_facets: bool = True,
     published_after=None,
+    published_before=None,
 ) -> SearchResults:
     """One page of results. An empty query with no filter finds nothing (the page asks for
     words); with filters it lists the filtered items, newest first. `published_after` keeps
-    only what was published since (saved search alerts)."""
+    only what was published since, `published_before` up to then (saved search alerts)."""
     filters = filters or SearchFilters()
     query = parse(text, prefix_last=prefix_last)
     if sort not in SORTS:
@@ -183,13 +189,13 @@ def search(
     empty = SearchResults(text, query, filters, sort, [], 0, 1, 1, {n: [] for n in FACET_NAMES})
     if query.is_empty and not filters:
         return empty
-    candidates, params = _candidates(user, query, filters, published_after)
+    candidates, params = _candidates(user, query, filters, published_after, published_before)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({candidates}) c", params)  # noqa: S608
         total = cursor.fetchone()[0]
     if not total:
         return empty
-    num_pages = max(1, math.ceil(total / per_page))
+    num_pages = max(1, min(MAX_PAGE, math.ceil(total / per_page)))
     page_number = min(page_number, num_pages)
     with connection.cursor() as cursor:
         cursor.execute(
