@@ -28,6 +28,7 @@ from govcommons.organizations.models import Organization
 from govcommons.reviews import permissions as review_permissions
 from govcommons.reviews import selectors as review_selectors
 from govcommons.reviews import services as review_services
+from govcommons.search import related, related_views
 
 from . import permissions, selectors, services
 from .filters import PracticeFilterForm
@@ -77,6 +78,7 @@ def practice_detail(request, slug: str):
     practice = selectors.get_practice_for(request.user, slug)
     item = practice.item
     user = request.user
+    published = item.status == ItemStatus.PUBLISHED
     return render(
         request,
         "practices/detail.html",
@@ -104,6 +106,9 @@ def practice_detail(request, slug: str):
                 if item.status == ItemStatus.PUBLISHED
                 else 0
             ),
+            # Related content beside published pages only: a draft has no readers to send on.
+            "related": related.related_items(user, item) if published else [],
+            "also_adopted": related.also_adopted(user, practice) if published else [],
         },
     )
 
@@ -193,8 +198,11 @@ def practice_create(request):
         request.POST or None, kind=kind, initial={"organization": request.user.organization_id}
     )
     outcome_set, link_set = _formsets(request, None)
+    # "Check for similar contributions" without JavaScript: show them, save nothing.
+    similar_check = related_views.checked_similar(request)
     if (
-        request.method == "POST"
+        similar_check is None
+        and request.method == "POST"
         and form.is_valid()
         and outcome_set.is_valid()
         and link_set.is_valid()
@@ -213,7 +221,9 @@ def practice_create(request):
             )
             return redirect("practices:edit", slug=practice.item.slug)
     return render(
-        request, "practices/form.html", _form_context(form, outcome_set, link_set, kind, None)
+        request,
+        "practices/form.html",
+        _form_context(form, outcome_set, link_set, kind, None, similar_check=similar_check),
     )
 
 
@@ -251,8 +261,10 @@ def practice_edit(request, slug: str):
     form = PracticeForm(request.POST or None, kind=kind, initial=_initial(practice, snap))
     outcome_set, link_set = _formsets(request, snap)
     conflict_diff = preview = None
+    similar_check = related_views.checked_similar(request, exclude_item_id=practice.pk)
     if (
-        request.method == "POST"
+        similar_check is None
+        and request.method == "POST"
         and form.is_valid()
         and outcome_set.is_valid()
         and link_set.is_valid()
@@ -305,6 +317,7 @@ def practice_edit(request, slug: str):
             practice,
             conflict_diff=conflict_diff,
             preview=preview,
+            similar_check=similar_check,
             can_publish=permissions.can_publish(request.user, practice),
             submit_form=SubmitForm(revision=practice.state in LIVE_STATES),
             edits_wait_for_review=practice.state in LIVE_STATES and not can_moderate(request.user),

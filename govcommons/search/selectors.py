@@ -172,6 +172,8 @@ def search(
     with_facets: bool = True,
     published_after=None,
     published_before=None,
+    with_total: bool = True,
+    with_snippets: bool = True,
 ) -> SearchResults:
     """One page of results. An empty query with no filter finds nothing (the page asks for
     words); with filters it lists the filtered items, newest first. `published_after` keeps
@@ -190,13 +192,17 @@ def search(
     if query.is_empty and not filters:
         return empty
     candidates, params = _candidates(user, query, filters, published_after, published_before)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({candidates}) c", params)  # noqa: S608
-        total = cursor.fetchone()[0]
-    if not total:
-        return empty
-    num_pages = max(1, min(MAX_PAGE, math.ceil(total / per_page)))
-    page_number = min(page_number, num_pages)
+    if with_total:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({candidates}) c", params)  # noqa: S608
+            total = cursor.fetchone()[0]
+        if not total:
+            return empty
+        num_pages = max(1, min(MAX_PAGE, math.ceil(total / per_page)))
+        page_number = min(page_number, num_pages)
+    else:
+        # The first page only, for lists that show a few (similar, related): no count.
+        total, num_pages, page_number = 0, 1, 1
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, rank FROM ({candidates}) c ORDER BY {ORDER_BY[sort]} "  # noqa: S608
@@ -207,7 +213,7 @@ def search(
     ids = [row[0] for row in ranked]
     documents = SearchDocument.objects.in_bulk(ids)
     items = Item.objects.select_related("organization", "author").in_bulk(ids)
-    headlines = {} if query.is_empty else backend().headlines(ids, query)
+    headlines = {} if (query.is_empty or not with_snippets) else backend().headlines(ids, query)
     words = query.all_words()
     prefix = words[-1] if (prefix_last and words) else ""
     hits = []
@@ -215,10 +221,13 @@ def search(
         document, item = documents.get(item_id), items.get(item_id)
         if document is None or item is None:
             continue
-        if item_id in headlines:
+        if not with_snippets:
+            snippet = SafeString("")
+        elif item_id in headlines:
             snippet = snippets.from_headline(headlines[item_id])
         else:
             snippet = snippets.highlight(document.body, document.language, words, prefix=prefix)
         hits.append(SearchHit(item, document, snippet, float(rank or 0)))
     facets = _facet_counts(candidates, params, filters) if with_facets else empty.facets
+    total = total or len(hits)
     return SearchResults(text, query, filters, sort, hits, total, page_number, num_pages, facets)
