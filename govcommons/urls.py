@@ -58,6 +58,9 @@ urlpatterns = [
     path("", include("govcommons.reviews.urls")),
     path("", include("govcommons.discussions.urls")),
     path("", include("govcommons.ideas.urls")),
+    path("", include("govcommons.search.urls")),
+    path("", include("govcommons.search.related_urls")),
+    path("", include("govcommons.search.saved_urls")),
 ]
 
 if settings.MEDIA_URL.startswith("/") and settings.STORAGES["default"]["BACKEND"].endswith(

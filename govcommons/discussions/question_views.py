@@ -213,6 +213,9 @@ def ask(request):
     topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug else None
     if topic is not None:
         initial["topics"] = [topic]
+    # A search that found nothing offers to ask, with its words as the start of the question.
+    if request.method == "GET" and request.GET.get("title"):
+        initial["title"] = request.GET["title"].replace("\x00", "")[:200]
     form = QuestionForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":

@@ -77,7 +77,7 @@ class SqliteBackend:
 
     def title_prefix_matches(self, word: str) -> tuple[str, list]:
         return (
-            "SELECT rowid AS id, -bm25(search_fts, 10.0, 1.0, 0.0) AS rank "
+            "SELECT rowid AS id, -bm25(search_fts, 0.0, 0.0, 1.0) AS rank "
             "FROM search_fts WHERE search_fts MATCH %s",
             ["{words} : " + _fts_string(fold(word)) + "*"],
         )
@@ -134,12 +134,19 @@ class PostgresBackend:
         )
 
     def title_prefix_matches(self, word: str) -> tuple[str, list]:
-        prefix = "".join(ch for ch in fold(word) if ch.isalnum())
+        """Titles with a word starting with `word`: the vector holds stems, so the word's stems
+        in every language are prefixes too ("pothole" -> "pothol")."""
+        options = {
+            "".join(ch for ch in option if ch.isalnum())
+            for option in {fold(word), *query_stems(word)}
+        }
+        options.discard("")
+        tsquery = " | ".join(f"{option}:*A" for option in sorted(options)) or "''"
         return (
             "SELECT item_id AS id, ts_rank_cd(search_vector, q.query) AS rank "
             "FROM search_searchdocument, (SELECT to_tsquery('gc_simple', %s) AS query) q "
             "WHERE search_vector @@ q.query",
-            [f"{prefix}:*A" if prefix else "''"],
+            [tsquery],
         )
 
     @staticmethod

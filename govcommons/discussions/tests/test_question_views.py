@@ -871,3 +871,9 @@ def test_a_question_edit_loaded_before_someone_elses_edit_is_refused_with_the_te
     assert "My own better title for it" in response.content.decode()
     question.refresh_from_db()
     assert question.item.title == "Who fixed potholes in under a week, and how?"
+
+
+def test_the_ask_form_starts_from_the_words_of_a_search_that_found_nothing(client, member):
+    client.force_login(member)
+    response = client.get(reverse("discussions:ask"), {"title": "311 app under 100k EUR"})
+    assert 'value="311 app under 100k EUR"' in response.content.decode()

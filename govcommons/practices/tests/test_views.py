@@ -852,10 +852,11 @@ def test_markdown_scripts_and_javascript_links_are_neutralised_on_the_page(clien
     page = body(response)
     tags = Tags(page).tags
     assert response.status_code == 200
-    # The only scripts are the site's own htmx and the JSON-LD block.
+    # The only scripts are the site's own (htmx, search suggestions) and the JSON-LD block.
     assert [a.get("src") or a.get("type") for t, a in tags if t == "script"] == [
         "/static/django_htmx/htmx-2.min.js",
         "application/ld+json",
+        "/static/search/suggest.js",
     ]
     assert "<script>alert" not in page
     assert "</script>Potholes" not in page
