@@ -123,10 +123,12 @@ def _candidates(
         )
         return sql, params
     match_sql, match_params = backend().matches(query)
+    # MATERIALIZED: the full-text match runs once and the documents are joined to its rows;
+    # otherwise SQLite's planner may loop over every document and run the match for each.
     sql = (
-        "SELECT d.item_id AS id, m.rank AS rank, d.published_at, d.adoption_count "  # noqa: S608
-        f"FROM ({match_sql}) m JOIN search_searchdocument d ON d.item_id = m.id WHERE "
-        + " AND ".join(where)
+        f"WITH m AS MATERIALIZED ({match_sql}) "  # noqa: S608
+        "SELECT d.item_id AS id, m.rank AS rank, d.published_at, d.adoption_count "
+        "FROM m JOIN search_searchdocument d ON d.item_id = m.id WHERE " + " AND ".join(where)
     )
     return sql, [*match_params, *params]
 
