@@ -23,7 +23,7 @@ HIT_RE = re.compile(r'<h3 class="search-hit__title"><a href="([^"]+)">(.*?)</a><
 FACET_RE = re.compile(
     r'<input type="checkbox" id="[^"]+" name="(?P<name>[^"]+)" value="(?P<value>[^"]*)" '
     r'form="search-form"(?P<checked> checked)?>\s*<label for="[^"]+">(?P<label>.*?) '
-    r'<span class="facet__count"><span class="visually-hidden">\(</span>(?P<count>\d+)<',
+    r'<span class="facet__count" aria-hidden="true">(?P<count>\d+)<',
     re.S,
 )
 
