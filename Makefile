@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/govcommons
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres test-browser test-browser-postgres lint format bench chromium services clean
+.PHONY: run test test-sqlite test-postgres test-browser test-browser-postgres lint format bench bench-search chromium services clean
 
 $(STAMP): requirements.lock
 	@mkdir -p var
@@ -70,9 +70,16 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## make bench: seed data, serve with gunicorn, measure requests/second against a bare view.
+## make bench: seed data, serve with gunicorn, measure requests/second against a bare view; then
+## search latency at 100,000 contributions (SEARCH_SIZES=100000,1000000 adds a million).
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+## make bench-search: search latency alone. SIZE=100000 (or 100000,1000000), DATABASE=all|sqlite|
+## postgres, REUSE=1 keeps a database seeded before with the same settings.
+bench-search: $(STAMP)
+	SEARCH_REUSE=$(REUSE) $(PY) bench/search_bench.py --sizes $(or $(SIZE),100000) \
+		--database $(or $(DATABASE),all)
 
 clean:
 	rm -rf var/test*.sqlite3* var/bench

@@ -3,7 +3,8 @@
 For each database (SQLite, then PostgreSQL when it answers): create it from scratch, migrate,
 load the demo data and a bulk of organisations and members, start gunicorn as in production
 (DEBUG off, 2 sync workers) on a free local port, and drive it with bench/load.py, a separate
-process. Prints a table and writes bench/results/<timestamp>-<database>.json. See bench/README.md.
+process. Prints a table and writes bench/results/<timestamp>-<database>.json. Then the search
+benchmark (bench/search_bench.py) at the sizes in --search-sizes. See bench/README.md.
 """
 
 import argparse
@@ -286,6 +287,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--seconds", type=float, default=6.0, help="measured, per endpoint")
     parser.add_argument("--requests", type=int, default=50_000, help="cap, per endpoint")
+    parser.add_argument(
+        "--search-sizes", default=os.environ.get("SEARCH_SIZES", "100000"),
+        help="contributions for the search benchmark, comma-separated (default: $SEARCH_SIZES "
+        "or 100000; 1000000 too with 100000,1000000); 0 skips it",
+    )  # fmt: skip
     args = parser.parse_args()
 
     databases = ["sqlite"] if args.database in {"all", "sqlite"} else []
@@ -310,7 +316,15 @@ def main() -> None:
     for result in results:
         print_table(result, args)
         say(f"written to {result['json']}")
-    if any(m["errors"] for result in results for m in result["endpoints"]):
+    failed = any(m["errors"] for result in results for m in result["endpoints"])
+    if args.search_sizes.strip() not in {"", "0"}:
+        say("\nSearch latency (bench/search_bench.py) ...")
+        subprocess.run(
+            [PY, str(ROOT / "bench" / "search_bench.py"), "--database", args.database,
+             "--sizes", args.search_sizes],
+            cwd=ROOT, check=True,
+        )  # fmt: skip
+    if failed:
         sys.exit("Some requests failed: see the errors column and var/bench/gunicorn-*.log.")
 
 
