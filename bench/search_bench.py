@@ -260,7 +260,7 @@ def print_result(result: dict) -> None:
         )
     say("\nEach query (median of its runs; results = total matches; facets = values counted):")
     say(f"{'query':<52}{'results':>9}{'facets':>8}{'p50 ms':>9}"
-        f"{'count':>8}{'page':>8}{'facets':>8}{'rest':>8}")  # fmt: skip
+        f"{'candid.':>8}{'facets':>8}{'rest':>8}")  # fmt: skip
     for query in sorted(result["queries"], key=lambda q: -q["p50_ms"]):
         phases = query.get("phases_ms", {})
         shown = f"{query['label']}: {query['text'] or '(none)'}"
@@ -272,7 +272,7 @@ def print_result(result: dict) -> None:
             f"{shown[:51]:<52}{query['total']:>9}{query['facet_values']:>8}{query['p50_ms']:>9.1f}"
             + "".join(
                 f"{'>' if p in phases.get('timed_out', ()) else ''}{phases.get(p, 0):.1f}".rjust(8)
-                for p in ("count", "page", "facets", "rest")
+                for p in ("candidates", "facets", "rest")
             )
         )
 
@@ -341,56 +341,41 @@ def summarize(label: str, samples: list[float], timeouts: int = 0) -> dict:
 
 
 def phase_times(user, text: str, filters, options: dict, timeout: "Timeout") -> tuple[dict, dict]:
-    """Where one search's time goes, statement by statement: the count and the page (the same
-    SQL as selectors.search) and the facet counts (selectors._facet_counts itself), each under
-    the timeout, with the query plans. A diagnostic that reads the selectors' private helpers:
-    it must follow them if they change."""
+    """Where one search's time goes: the candidates (selectors._candidates: one statement) and
+    the facet counts over them (selectors._facet_counts), each under the timeout, with the
+    candidates' query plan. A diagnostic that reads the selectors' private helpers: it must
+    follow them if they change."""
+    from django.conf import settings
     from django.db import OperationalError, connection
 
     from govcommons.search import selectors
+    from govcommons.search.backends import backend
     from govcommons.search.query import parse
 
     query = parse(text)
     if query.is_empty and not filters:
         return {}, {}
-    sort = options.get("sort", "relevance")
-    if query.is_empty and sort == "relevance":
-        sort = "newest"
-    candidates, params = selectors._candidates(user, query, filters)
-    statements = {
-        "count": (f"SELECT COUNT(*) FROM ({candidates}) c", params),  # noqa: S608
-        "page": (
-            f"SELECT id, rank FROM ({candidates}) c ORDER BY {selectors.ORDER_BY[sort]} "  # noqa: S608
-            "LIMIT %s OFFSET %s",
-            [*params, selectors.PER_PAGE, 0],
-        ),
-        # The plan of the facet counts as the selectors wrote them when this was written.
-        "facets": (
-            "SELECT f.name, f.value, COUNT(*) FROM search_searchfacet f "  # noqa: S608
-            f"JOIN ({candidates}) c ON c.id = f.document_id GROUP BY f.name, f.value",
-            params,
-        ),
-    }
-
-    def execute(sql: str, sql_params: list) -> list:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, sql_params)
-            return cursor.fetchall()
-
     timings, plans = {}, {}
-    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-    for name, (sql, sql_params) in statements.items():
-        if name == "facets":
-            elapsed, done = timeout.run(selectors._facet_counts, candidates, params, filters)
-        else:
-            elapsed, done = timeout.run(execute, sql, sql_params)
-        timings[name] = round(elapsed, 2)
-        if done is None:
-            timings.setdefault("timed_out", []).append(name)
+    elapsed, found = timeout.run(selectors._candidates, user, query, filters)
+    timings["candidates"] = round(elapsed, 2)
+    if found is None:
+        timings.setdefault("timed_out", []).append("candidates")
+        return timings, plans
+    rows, _ = found
+    elapsed, done = timeout.run(selectors._facet_counts, [row[0] for row in rows], filters)
+    timings["facets"] = round(elapsed, 2)
+    if done is None:
+        timings.setdefault("timed_out", []).append("facets")
+    if not query.is_empty:
+        where, params = selectors._conditions(user, filters)
+        sql, params = backend().candidates(query, where, params, settings.SEARCH_MAX_CANDIDATES)
+        explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
         try:
-            plans[name] = [" ".join(str(c) for c in r) for r in execute(explain + sql, sql_params)]
+            with connection.cursor() as cursor:
+                cursor.execute(explain + sql, params)
+                plans["candidates"] = [" ".join(str(c) for c in r) for r in cursor.fetchall()]
         except OperationalError:  # the session's statement_timeout, on a very slow planner
-            plans[name] = ["(no plan: timed out)"]
+            plans["candidates"] = ["(no plan: timed out)"]
     return timings, plans
 
 
@@ -523,7 +508,8 @@ def measure(args) -> None:
             if results is None:
                 timeouts[index] += 1
             else:
-                outcome[index] = (results.total, sum(len(v) for v in results.facets.values()))
+                total = f">{results.more_than}" if results.more_than else results.total
+                outcome[index] = (total, sum(len(v) for v in results.facets.values()))
         rounds += 1
 
     queries = []

@@ -1136,7 +1136,7 @@ class Tables:
 
         self.item = self._table(Item)
         self.practice = self._table(Practice)
-        self.document = self._table(SearchDocument, skip={"search_vector"})
+        self.document = self._table(SearchDocument, skip={"search_vector", "rank_vector"})
         self.facet = self._table(SearchFacet, skip={"id"})
         self.level = self._table(PracticeLevel, skip={"id"})
         self.country = self._table(PracticeCountry, skip={"id"})
@@ -1376,9 +1376,12 @@ class PostgresLoader:
             config = PostgresBackend.config_of_row()
             listed = ", ".join(document_columns)
             cursor.execute(
-                f"INSERT INTO {document_table} ({listed}, search_vector) "  # noqa: S608
+                f"INSERT INTO {document_table} ({listed}, search_vector, rank_vector) "  # noqa: S608
                 f"SELECT {listed}, setweight(to_tsvector({config}, title), 'A') || "
-                f"setweight(to_tsvector({config}, body), 'C') FROM {self.STAGE}"
+                f"setweight(to_tsvector({config}, body), 'C'), "
+                f"setweight(to_tsvector({config}, title), 'A') || "
+                f"setweight(to_tsvector({config}, left(body, {PostgresBackend.LEAD_CHARACTERS})), "
+                f"'B') FROM {self.STAGE}"
             )
             cursor.execute(f"TRUNCATE {self.STAGE}")
 

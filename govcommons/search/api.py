@@ -137,6 +137,7 @@ def search(request, params: Query[SearchQuery]):
         "query": params.q,
         "sort": results.sort,
         "total": results.total,
+        "more": bool(results.more_than),
         "page": results.page_number,
         "num_pages": min(results.num_pages, selectors.MAX_PAGE),
         "page_size": params.page_size,

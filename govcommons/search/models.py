@@ -28,12 +28,16 @@ class SearchDocument(models.Model):
     indexed_at = models.DateTimeField(default=timezone.now)
     # PostgreSQL only (a plain, unused column on SQLite); the GIN index is made by migration.
     search_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL only: the title and the opening lines, small enough to stay in the row, for
+    # ranking and for matching in titles (search.backends.PostgresBackend.candidates).
+    rank_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["visibility", "-published_at"], name="searchdoc_newest_idx"),
             models.Index(fields=["visibility", "-adoption_count"], name="searchdoc_adopted_idx"),
         ]
+        # GIN indexes on the vectors are made by migrations 0002 and 0004 (PostgreSQL only).
 
     def __str__(self) -> str:
         return self.title

@@ -92,7 +92,15 @@ class SearchOut(Schema):
     sort: Literal["relevance", "newest", "adopted"] = Field(
         description="The order applied: `newest` when no words were given and `relevance` asked."
     )
-    total: int = Field(description="How many published items match, of those you may read.")
+    total: int = Field(
+        description="How many published items match, of those you may read; when `more` is "
+        "true, how many were considered (more match)."
+    )
+    more: bool = Field(
+        description="More items match than a search considers (the newest matches and the "
+        "newest title matches, SEARCH_MAX_CANDIDATES of each): the results are the best of "
+        "those and the facet counts are among them. Add words or filters to narrow."
+    )
     page: int = Field(description="The page shown: past the last page, the last page.")
     num_pages: int = Field(description=f"Pages you can read (at most {MAX_PAGE}).")
     page_size: int

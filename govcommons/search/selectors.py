@@ -1,10 +1,13 @@
 """Search reads: results ranked by relevance (or newest, most adopted) with snippets and facet
 counts, in a constant number of queries whatever the size of the index. Only published Items
-the viewer may read are ever in the candidate set (visibility is a column of the document)."""
+the viewer may read are ever in the candidate set (visibility is a column of the document).
+A search ranks a bounded set of candidates (search.backends), so its cost does not grow with
+the index: when more match, the page says so ("more than N")."""
 
 import math
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 from django.utils.safestring import SafeString
 
@@ -85,6 +88,9 @@ class SearchResults:
     page_number: int
     num_pages: int
     facets: dict[str, list[FacetValue]]
+    # When more documents match than were considered (see _candidates), how many at least:
+    # the page says "more than"; `total` and the facet counts are of those considered.
+    more_than: int = 0
 
     @property
     def has_previous(self) -> bool:
@@ -95,11 +101,11 @@ class SearchResults:
         return self.page_number < self.num_pages
 
 
-def _candidates(
-    user, query: Query, filters: SearchFilters, published_after=None, published_before=None
+def _conditions(
+    user, filters: SearchFilters, published_after=None, published_before=None
 ) -> tuple[str, list]:
-    """SQL of the matching documents the viewer may read, as (id, rank, published_at,
-    adoption_count); every other query wraps it."""
+    """SQL condition on a document `d`: the viewer may read it, and it has the chosen facet
+    values and publication dates."""
     # Moderators read every published item, as everywhere else (core.permissions).
     levels = list(Visibility.values) if can_moderate(user) else readable_levels(user)
     where = [f"d.visibility IN ({', '.join(['%s'] * len(levels))})"]
@@ -116,35 +122,48 @@ def _candidates(
             f"WHERE name = %s AND value IN ({', '.join(['%s'] * len(values))}))"
         )
         params += [name, *values]
+    return " AND ".join(where), params
+
+
+def _candidates(user, query: Query, filters: SearchFilters, **dates) -> tuple[list[tuple], bool]:
+    """The documents worth ranking, as (id, rank, published_at, adoption_count) rows, and
+    whether more match than were kept (see search.backends: the newest matches and the newest
+    title matches, at most MAX_CANDIDATES of each). One query."""
+    limit = settings.SEARCH_MAX_CANDIDATES
+    where, params = _conditions(user, filters, **dates)
     if query.is_empty:
         sql = (
-            "SELECT d.item_id AS id, 0.0 AS rank, d.published_at, d.adoption_count "
-            "FROM search_searchdocument d WHERE " + " AND ".join(where)
+            "SELECT d.item_id, 0.0, d.published_at, d.adoption_count "  # noqa: S608
+            f"FROM search_searchdocument d WHERE {where} ORDER BY d.item_id DESC LIMIT %s"
         )
-        return sql, params
-    match_sql, match_params = backend().matches(query)
-    # MATERIALIZED: the full-text match runs once and the documents are joined to its rows;
-    # otherwise SQLite's planner may loop over every document and run the match for each.
-    sql = (
-        f"WITH m AS MATERIALIZED ({match_sql}) "  # noqa: S608
-        "SELECT d.item_id AS id, m.rank AS rank, d.published_at, d.adoption_count "
-        "FROM m JOIN search_searchdocument d ON d.item_id = m.id WHERE " + " AND ".join(where)
-    )
-    return sql, [*match_params, *params]
+        params = [*params, limit + 1]
+    else:
+        sql, params = backend().candidates(query, where, params, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if query.is_empty:
+        return rows[:limit], len(rows) > limit
+    more = bool(rows) and rows[0][4] > limit
+    return [row[:4] for row in rows], more
 
 
-ORDER_BY = {
-    "relevance": "rank DESC, published_at DESC, id DESC",
-    "newest": "published_at DESC, id DESC",
-    "adopted": "adoption_count DESC, rank DESC, id DESC",
-}
+def _sort_key(sort: str):
+    """Best first when sorted in reverse. Dates compare as they come from the database (ISO
+    text on SQLite, datetimes on PostgreSQL), the same within one search."""
+    if sort == "newest":
+        return lambda row: (row[2], row[0])
+    if sort == "adopted":
+        return lambda row: (row[3], row[1] or 0.0, row[0])
+    return lambda row: (row[1] or 0.0, row[2], row[0])
 
 
-def _facet_counts(candidates: str, params: list, filters: SearchFilters) -> dict:
+def _facet_counts(ids: list[int], filters: SearchFilters) -> dict:
+    condition, params = backend().in_ids("document_id", ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT f.name, f.value, COUNT(*) FROM search_searchfacet f "  # noqa: S608
-            f"JOIN ({candidates}) c ON c.id = f.document_id GROUP BY f.name, f.value",
+            "SELECT name, value, COUNT(*) FROM search_searchfacet "  # noqa: S608
+            f"WHERE {condition} GROUP BY name, value",
             params,
         )
         rows = cursor.fetchall()
@@ -193,25 +212,21 @@ def search(
     empty = SearchResults(text, query, filters, sort, [], 0, 1, 1, {n: [] for n in FACET_NAMES})
     if query.is_empty and not filters:
         return empty
-    candidates, params = _candidates(user, query, filters, published_after, published_before)
+    candidates, more = _candidates(
+        user, query, filters, published_after=published_after, published_before=published_before
+    )
+    if not candidates:
+        return empty
+    candidates.sort(key=_sort_key(sort), reverse=True)
     if with_total:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({candidates}) c", params)  # noqa: S608
-            total = cursor.fetchone()[0]
-        if not total:
-            return empty
+        total = len(candidates)
         num_pages = max(1, min(MAX_PAGE, math.ceil(total / per_page)))
         page_number = min(page_number, num_pages)
     else:
-        # The first page only, for lists that show a few (similar, related): no count.
+        # The first page only, for lists that show a few (similar, related).
         total, num_pages, page_number = 0, 1, 1
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, rank FROM ({candidates}) c ORDER BY {ORDER_BY[sort]} "  # noqa: S608
-            "LIMIT %s OFFSET %s",
-            [*params, per_page, (page_number - 1) * per_page],
-        )
-        ranked = cursor.fetchall()
+    start = (page_number - 1) * per_page
+    ranked = [(row[0], row[1]) for row in candidates[start : start + per_page]]
     ids = [row[0] for row in ranked]
     documents = SearchDocument.objects.in_bulk(ids)
     items = Item.objects.select_related("organization", "author").in_bulk(ids)
@@ -230,6 +245,9 @@ def search(
         else:
             snippet = snippets.highlight(document.body, document.language, words, prefix=prefix)
         hits.append(SearchHit(item, document, snippet, float(rank or 0)))
-    facets = _facet_counts(candidates, params, filters) if with_facets else empty.facets
+    facets = _facet_counts([row[0] for row in candidates], filters) if with_facets else empty.facets
     total = total or len(hits)
-    return SearchResults(text, query, filters, sort, hits, total, page_number, num_pages, facets)
+    more_than = settings.SEARCH_MAX_CANDIDATES if more else 0
+    return SearchResults(
+        text, query, filters, sort, hits, total, page_number, num_pages, facets, more_than
+    )

@@ -27,6 +27,9 @@ MAX_SUGGESTIONS = 8
 MIN_PREFIX_LENGTH = 2
 # Titles matching the last typed word, ranked; the earlier words are then checked in Python.
 TITLE_CANDIDATES = 40
+# Of the titles with a word starting as typed, the newest this many are ranked: a two-letter
+# start matches a large part of the index, and suggestions must come back while typing.
+TITLE_PREFIX_SCAN = 1000
 # Topics and organisations each keep at least this many places when titles are plenty.
 RESERVED_PER_GROUP = 2
 
@@ -86,7 +89,7 @@ def _title_prefixes(word: str) -> list[str]:
 def _title_suggestions(user, typed: list[str]) -> list[Suggestion]:
     matches, params = [], []
     for prefix in _title_prefixes(typed[-1]):
-        sql, more = backend().title_prefix_matches(prefix)
+        sql, more = backend().title_prefix_matches(prefix, TITLE_PREFIX_SCAN)
         matches.append(sql)
         params += more
     # One document found by several prefixes counts once, with its best rank. (Alone, a match

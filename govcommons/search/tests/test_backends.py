@@ -135,3 +135,35 @@ def test_the_vocabulary_of_titles_follows_the_index(library):
     services.index_item(library["pothole"].pk)
     assert SearchWord.objects.get(word="potholes").document_count == 1
     assert not SearchWord.objects.filter(word="in").exists()
+
+
+def test_a_broad_search_ranks_the_newest_and_the_title_matches_and_says_more_match(
+    make_member, settings, client
+):
+    """Past SEARCH_MAX_CANDIDATES matches a search considers the newest matches and the newest
+    title matches: an old contribution with the words in its title is still found first, the
+    page and the API say "more than", and a narrower search is exact again."""
+    settings.SEARCH_MAX_CANDIDATES = 3
+    author = make_member()
+    old_title_match = publish(author, "Recycling glass bottles", "Collected from every street.")
+    for number in range(5):
+        publish(author, f"Street works {number}", "We also sort glass for recycling.")
+    anyone = AnonymousUser()
+
+    broad = search(anyone, "glass recycling")
+    assert broad.more_than == 3
+    assert titles(broad)[0] == "Recycling glass bottles"
+    assert old_title_match.pk in [hit.item.pk for hit in broad.hits]
+    # The 4 newest (one past the limit tells that more match) and the old title match.
+    assert len(broad.hits) == 5
+    assert sum(v.count for v in broad.facets["kind"]) == len(broad.hits)
+
+    narrow = search(anyone, "glass bottles")
+    assert narrow.more_than == 0
+    assert titles(narrow) == ["Recycling glass bottles"]
+
+    page = client.get("/search/", {"q": "glass recycling"})
+    assert "More than 3 results for “glass recycling”" in page.content.decode()
+    answer = client.get("/api/v1/search", {"q": "glass recycling"}).json()
+    assert answer["more"] is True
+    assert client.get("/api/v1/search", {"q": "glass bottles"}).json()["more"] is False
