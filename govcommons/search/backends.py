@@ -11,9 +11,10 @@ ranks, ts_headline cuts snippets.
 
 Candidates: a broad query ("project") matches most of the index, and ranking, counting facets
 over and sorting every match grows with the index. So each backend considers the most recent
-`limit` matches anywhere, plus the most recent `limit` matches in the title, and ranks those: a few thousand rows whatever the size of the index.
-Both scans walk the newest first and stop early; a query matching fewer than `limit` documents
-is complete and exact. See docs/decisions/0010-search.md, "Speed at scale".
+`limit` matches anywhere, plus the most recent `limit` matches in the title, and ranks those:
+a few thousand rows whatever the size of the index. Both scans walk the newest first and stop
+early; a query matching fewer than `limit` documents is complete and exact. See
+docs/decisions/0010-search.md, "Speed at scale".
 """
 
 import json
@@ -105,8 +106,10 @@ class SqliteBackend:
             "SELECT f.rowid AS id, -bm25(search_fts, 10.0, 1.0, 0.0) AS rank, d.published_at, "
             "d.adoption_count, (SELECT COUNT(*) FROM newest) FROM search_fts f "
             "CROSS JOIN search_searchdocument d ON d.item_id = f.rowid "
+            # "+": the candidates filter the one scan of the matches; without it SQLite would
+            # run the full-text query once per candidate (rowid = ?).
             "WHERE search_fts MATCH %s "
-            "AND f.rowid IN (SELECT id FROM newest UNION SELECT id FROM titled)"
+            "AND +f.rowid IN (SELECT id FROM newest UNION SELECT id FROM titled)"
         )
         return sql, [full, *params, limit + 1, in_title, *params, limit, full]
 
