@@ -446,6 +446,8 @@ def test_without_javascript_the_checked_form_shows_the_list_and_keeps_the_text(r
     assert "Did someone already share this?" in page
     assert f'<a href="{library["potholes"].get_absolute_url()}"' in page
     assert Item.objects.filter(title="Our pothole reporting app").count() == 0
+    # The check posts back to the same address, landing on the list rather than the page top.
+    assert f'formaction="{reverse("practices:create")}#similar-results"' in page
 
 
 @pytest.mark.parametrize(
