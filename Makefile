@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/govcommons
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres test-browser test-browser-postgres lint format bench bench-search chromium services clean
+.PHONY: run test test-sqlite test-postgres test-browser test-browser-postgres lint format bench bench-search bench-compare wrk chromium services clean prod-check
 
 $(STAMP): requirements.lock
 	@mkdir -p var
@@ -30,7 +30,12 @@ run: $(STAMP)
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: lint, then every suite on SQLite and on PostgreSQL (browser suite included).
-test: $(STAMP) chromium lint test-sqlite test-postgres
+test: $(STAMP) chromium lint prod-check test-sqlite test-postgres
+
+## make prod-check: the production settings on the local PostgreSQL and Redis: check --deploy with
+## no warnings, migrations, collectstatic, gunicorn answering over HTTP (deploy/prod_check.py).
+prod-check: $(STAMP)
+	PG_URL=$(PG_URL) $(PY) deploy/prod_check.py
 
 test-sqlite: $(STAMP)
 	@mkdir -p var
@@ -70,10 +75,21 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## make bench: seed data, serve with gunicorn, measure requests/second against a bare view; then
+## make bench: seed small and large data (manage.py seed_bench) on SQLite and PostgreSQL, serve
+## with gunicorn, measure each page with wrk against a bare view and check the targets; then
 ## search latency at 100,000 contributions (SEARCH_SIZES=100000,1000000 adds a million).
-bench: $(STAMP)
+## BENCH_SCALES=small for a quicker run; .venv/bin/python bench/run.py --help for every option.
+bench: $(STAMP) wrk
 	$(PY) bench/run.py
+
+## make bench-compare: the difference between the two newest page results (or OLD=... NEW=...).
+bench-compare: $(STAMP)
+	$(PY) bench/compare.py $(OLD) $(NEW)
+
+# The load generator of `make bench`: Debian's wrk.
+wrk:
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmark"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 ## make bench-search: search latency alone. SIZE=100000 (or 100000,1000000), DATABASE=all|sqlite|
 ## postgres, REUSE=1 keeps a database seeded before with the same settings.

@@ -3,8 +3,10 @@
 Development defaults are safe to run locally; production sets DEBUG=false and real secrets.
 """
 
+import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "govcommons.core.proxy.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "govcommons.core.middleware.SecurityHeadersMiddleware",
@@ -76,6 +79,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "govcommons.core.middleware.ErrorIdMiddleware",
 ]
+
+# Behind nginx (and a load balancer) REMOTE_ADDR is the last proxy's address, so every visitor
+# would share one rate-limit bucket. With the number of proxies we run in front of the app, the
+# client's own address is read from X-Forwarded-For instead (core.proxy). 0: no proxy.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 ROOT_URLCONF = "govcommons.urls"
 WSGI_APPLICATION = "govcommons.wsgi.application"
@@ -131,16 +139,23 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: shared between processes (rate limits, one-time-code replay protection) ----------
+# --- Redis: cache, sessions and (in production) the task queue --------------------------------
+# Without REDIS_URL the cache is a database table, still shared by every web and worker process.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis keeps one connection pool per process; the task queue borrows it.
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "govcommons",
+            # A Redis that stops answering fails a request in seconds instead of hanging it.
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOUT": 5},
         }
     }
+    # Sessions are read from Redis and written to Redis and the database: every app server sees
+    # a login at once, and a Redis restart or eviction signs nobody out (docs/decisions/0011).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -150,12 +165,31 @@ else:
     }
 
 # --- Background work ------------------------------------------------------------------------
+# "database" (django-tasks-db): the default for `make run` and the tests. "redis" (django-tasks-rq
+# on RQ): the default in production (DEBUG off) when REDIS_URL is set. `manage.py run_worker`
+# runs either. A dotted path names any other django-tasks backend.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "govcommons.core.tasks_backend.RedisBackend",
+}
+TASKS_BACKEND = env(
+    "TASKS_BACKEND", default="redis" if REDIS_URL and not (DEBUG or TESTING) else "database"
+)
 TASKS = {
     "default": {
-        "BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND),
         "QUEUES": ["default"],
     }
 }
+if TASKS["default"]["BACKEND"] == TASK_BACKENDS["redis"]:
+    if not REDIS_URL:
+        raise environ.ImproperlyConfigured("TASKS_BACKEND=redis needs REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")
+    # One RQ queue per django-tasks queue, on the cache's Redis connection. A task running longer
+    # than DEFAULT_TIMEOUT seconds is stopped and fails.
+    RQ_QUEUES = {"default": {"USE_REDIS_CACHE": "default", "DEFAULT_TIMEOUT": 1800}}
+    # Operators read the queue with `rq info --url $REDIS_URL`; django-rq's admin pages stay off.
+    RQ_SHOW_ADMIN_LINK = False
 # A running task whose worker has not been heard from for this long is handed to another worker.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5.0)
 WORKER_STALE_AFTER_SECONDS = env.float("WORKER_STALE_AFTER_SECONDS", default=60.0)
@@ -235,6 +269,9 @@ REVIEW_SWEEP_SECONDS = env.int("REVIEW_SWEEP_SECONDS", default=3600)
 # How often the worker sends saved search alerts (seconds): at most one email per saved
 # search per period.
 SAVED_SEARCH_ALERT_SECONDS = env.int("SAVED_SEARCH_ALERT_SECONDS", default=3600)
+# A search ranks at most this many of the newest matches (and as many title matches): its cost
+# stays flat however large the index; when more match, the page says "more than".
+SEARCH_MAX_CANDIDATES = env.int("SEARCH_MAX_CANDIDATES", default=2000)
 PERIODIC_TASKS = {
     "govcommons.reviews.tasks.send_review_reminders": REVIEW_SWEEP_SECONDS,
     "govcommons.search.tasks.send_saved_search_alerts": SAVED_SEARCH_ALERT_SECONDS,
@@ -286,10 +323,36 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+# Or an email provider's API through django-anymail: EMAIL_PROVIDER is the name of an anymail
+# backend (postmark, mailgun, sendgrid, amazon_ses, brevo...), and its credentials come as
+# ANYMAIL_<PROVIDER>_<SETTING> variables, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN.
+EMAIL_PROVIDER = env("EMAIL_PROVIDER", default="").strip().lower()
+if EMAIL_PROVIDER:
+    if not EMAIL_PROVIDER.isidentifier() or not importlib.util.find_spec(
+        f"anymail.backends.{EMAIL_PROVIDER}"
+    ):
+        raise environ.ImproperlyConfigured(
+            f"EMAIL_PROVIDER={EMAIL_PROVIDER!r} is not an email provider django-anymail knows."
+        )
+    ANYMAIL = {
+        name.removeprefix("ANYMAIL_"): value
+        for name, value in os.environ.items()
+        if name.startswith("ANYMAIL_")
+    }
+    # Amazon SES may take its credentials from the machine's role; every other API needs a key.
+    if EMAIL_PROVIDER != "amazon_ses" and not any(
+        name.startswith(f"{EMAIL_PROVIDER.upper()}_") for name in ANYMAIL
+    ):
+        raise environ.ImproperlyConfigured(
+            f"EMAIL_PROVIDER={EMAIL_PROVIDER} needs its credentials: set "
+            f"ANYMAIL_{EMAIL_PROVIDER.upper()}_... (see the django-anymail page for it)."
+        )
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
 
 # --- Files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Where collectstatic gathers the files whitenoise serves (each checking process keeps its own).
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -302,6 +365,36 @@ STORAGES = {
         )
     },
 }
+# Uploads (avatars, attachments) on S3-compatible object storage when a bucket is named; else in
+# MEDIA_ROOT. The bucket stays private: attachments stream through the app after its permission
+# check, avatars get links signed for an hour. Credentials: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role. Browsers fetch avatars from MEDIA_ORIGIN.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_ORIGIN = ""
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_endpoint = env("AWS_S3_ENDPOINT_URL", default="")
+    _s3_region = env("AWS_S3_REGION_NAME", default="")
+    _s3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 3600,
+        # Never replace a stored file that happens to have the same name.
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+        # Path style on other providers' endpoints (https://endpoint/bucket/...), virtual-hosted on
+        # AWS (https://bucket.s3.region.amazonaws.com/...): MEDIA_ORIGIN below follows from it.
+        "addressing_style": "path" if _s3_endpoint else "virtual",
+    }
+    if _s3_endpoint:
+        _s3["endpoint_url"] = _s3_endpoint
+        MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(_s3_endpoint))
+    else:
+        _s3_host = f"s3.{_s3_region}.amazonaws.com" if _s3_region else "s3.amazonaws.com"
+        MEDIA_ORIGIN = f"https://{AWS_STORAGE_BUCKET_NAME}.{_s3_host}"
+    if _s3_region:
+        _s3["region_name"] = _s3_region
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3}
 # Without collectstatic (development, tests) whitenoise serves straight from the apps.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
@@ -338,6 +431,9 @@ if not DEBUG:
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 # `make bench` turns on /_bench/bare, a constant answer to compare real pages with. Never in prod.
 BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
+if BENCH_ENDPOINTS:
+    # Each answer says how many SQL queries it ran (X-Bench-Queries), for the bench's table.
+    MIDDLEWARE.insert(0, "govcommons.core.bench.QueryCountMiddleware")
 
 # --- Logging: JSON lines to stdout outside development ----------------------------------------
 LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
@@ -351,10 +447,31 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Error reports: Sentry, only when SENTRY_DSN is set ---------------------------------------
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    # The Django, RQ and logging integrations switch on by themselves. No personal data is sent
+    # (addresses, cookies, member details); tracing is off unless a sample rate is given.
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 # --- API -----------------------------------------------------------------------------------
 API_TOKEN_DEFAULT_DAYS = 90

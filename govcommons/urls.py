@@ -1,5 +1,7 @@
 """URL map. Each app owns its URLs; the API and allauth are mounted here."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -66,12 +68,13 @@ urlpatterns = [
 if settings.MEDIA_URL.startswith("/") and settings.STORAGES["default"]["BACKEND"].endswith(
     "FileSystemStorage"
 ):
-    # Avatars are re-encoded PNGs we produced ourselves; nginx serves them in production.
+    # Avatars only: re-encoded PNGs we produced ourselves (nginx serves them in production).
+    # Attachments are never served from here: their own view checks who may read them.
     urlpatterns.append(
         path(
-            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+            f"{settings.MEDIA_URL.strip('/')}/avatars/<path:path>",
             serve,
-            {"document_root": settings.MEDIA_ROOT},
+            {"document_root": Path(settings.MEDIA_ROOT) / "avatars"},
         )
     )
 

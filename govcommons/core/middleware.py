@@ -50,9 +50,11 @@ class SecurityHeadersMiddleware:
         for app in settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", []):
             # allauth redirects a sign-in form post to the organisation's provider.
             form_action += " " + app["settings"]["server_url"].rstrip("/")
+        # Avatars on S3-compatible storage come from the bucket's origin (settings.MEDIA_ORIGIN).
+        images = "'self' data:" + (f" {settings.MEDIA_ORIGIN}" if settings.MEDIA_ORIGIN else "")
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; "
             "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
             f"form-action {form_action}; frame-ancestors 'none'",
         )

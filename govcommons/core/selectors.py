@@ -40,6 +40,7 @@ def database_ready() -> tuple[bool, str]:
 
 def task_queue_ready() -> tuple[bool, dict]:
     """The queue is reachable: its table (or Redis) answers. Reports the queue depth and workers."""
+    from django_tasks import task_backends
     from django_tasks_db.models import DBTaskResult
 
     backend = settings.TASKS["default"]["BACKEND"]
@@ -47,6 +48,9 @@ def task_queue_ready() -> tuple[bool, dict]:
     try:
         if "django_tasks_db" in backend:
             details["ready_tasks"] = DBTaskResult.objects.ready().count()
+        elif hasattr(task_backends["default"], "ready_task_count"):
+            # The Redis queue (core.tasks_backend): asking it is what proves Redis answers.
+            details["ready_tasks"] = task_backends["default"].ready_task_count()
         stale_before = timezone.now() - timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS)
         details["live_workers"] = WorkerHeartbeat.objects.filter(
             last_seen_at__gte=stale_before
