@@ -230,9 +230,17 @@ def search(
     ids = [row[0] for row in ranked]
     documents = SearchDocument.objects.in_bulk(ids)
     items = Item.objects.select_related("organization", "author").in_bulk(ids)
-    headlines = {} if (query.is_empty or not with_snippets) else backend().headlines(ids, query)
     words = query.all_words()
     prefix = words[-1] if (prefix_last and words) else ""
+    passages, headlines = {}, {}
+    if with_snippets and not query.is_empty:
+        passages = {
+            item_id: snippets.passage(document.body, document.language, words, prefix=prefix)
+            for item_id, document in documents.items()
+        }
+        headlines = backend().headlines(
+            {i: (cut.text, documents[i].language) for i, cut in passages.items()}, query
+        )
     hits = []
     for item_id, rank in ranked:
         document, item = documents.get(item_id), items.get(item_id)
@@ -241,7 +249,7 @@ def search(
         if not with_snippets:
             snippet = SafeString("")
         elif item_id in headlines:
-            snippet = snippets.from_headline(headlines[item_id])
+            snippet = snippets.from_headline(headlines[item_id], passages[item_id])
         else:
             snippet = snippets.highlight(document.body, document.language, words, prefix=prefix)
         hits.append(SearchHit(item, document, snippet, float(rank or 0)))
