@@ -25,6 +25,14 @@ FACET_NAMES = (
     "evidence", "peer_reviewed",
 )  # fmt: skip
 SORTS = ("relevance", "newest", "adopted")
+# Facets with many values, each on few documents: their lists are short (see _conditions).
+NARROW_FACETS = {"organization"}
+# Which chosen value a list without words is walked from: the kinds of facet with the most
+# values first, so the fewest documents are walked (see _filtered_newest).
+DRIVING_FACETS = (
+    "organization", "topic", "country", "sector", "type", "language", "evidence", "level",
+    "kind", "peer_reviewed",
+)  # fmt: skip
 PER_PAGE = 20
 MAX_PAGE = 500  # deeper than anyone reads; past it the last page is shown
 FACET_VALUES_SHOWN = 12
@@ -102,13 +110,23 @@ class SearchResults:
 
 
 def _conditions(
-    user, filters: SearchFilters, published_after=None, published_before=None
+    user,
+    filters: SearchFilters,
+    published_after=None,
+    published_before=None,
+    *,
+    look_up: bool = False,
+    skip: str = "",
 ) -> tuple[str, list]:
     """SQL condition on a document `d`: the viewer may read it, and it has the chosen facet
-    values and publication dates."""
+    values (but `skip`'s) and publication dates. Facet values are checked against their lists
+    of documents, read once; with `look_up`, looked up for each document (see _candidates)."""
     # Moderators read every published item, as everywhere else (core.permissions).
     levels = list(Visibility.values) if can_moderate(user) else readable_levels(user)
-    where = [f"d.visibility IN ({', '.join(['%s'] * len(levels))})"]
+    # On SQLite, "+" keeps the visibility index out: walking the documents newest first (and
+    # stopping at the limit) is what keeps a filtered list fast; its planner has no statistics.
+    column = "+d.visibility" if connection.vendor == "sqlite" else "d.visibility"
+    where = [f"{column} IN ({', '.join(['%s'] * len(levels))})"]
     params: list = list(levels)
     if published_after is not None:
         where.append("d.published_at > %s")
@@ -117,10 +135,19 @@ def _conditions(
         where.append("d.published_at <= %s")
         params.append(published_before)
     for name, values in sorted(filters.values.items()):
-        where.append(
-            "d.item_id IN (SELECT document_id FROM search_searchfacet "  # noqa: S608
-            f"WHERE name = %s AND value IN ({', '.join(['%s'] * len(values))}))"
-        )
+        if name == skip:
+            continue
+        listed = ", ".join(["%s"] * len(values))
+        if not look_up or name in NARROW_FACETS:
+            where.append(
+                "d.item_id IN (SELECT document_id FROM search_searchfacet "  # noqa: S608
+                f"WHERE name = %s AND value IN ({listed}))"
+            )
+        else:
+            where.append(
+                "EXISTS (SELECT 1 FROM search_searchfacet f WHERE f.document_id = d.item_id "  # noqa: S608
+                f"AND f.name = %s AND f.value IN ({listed}))"
+            )
         params += [name, *values]
     return " AND ".join(where), params
 
@@ -130,14 +157,10 @@ def _candidates(user, query: Query, filters: SearchFilters, **dates) -> tuple[li
     whether more match than were kept (see search.backends: the newest matches and the newest
     title matches, at most MAX_CANDIDATES of each). One query."""
     limit = settings.SEARCH_MAX_CANDIDATES
-    where, params = _conditions(user, filters, **dates)
     if query.is_empty:
-        sql = (
-            "SELECT d.item_id, 0.0, d.published_at, d.adoption_count "  # noqa: S608
-            f"FROM search_searchdocument d WHERE {where} ORDER BY d.item_id DESC LIMIT %s"
-        )
-        params = [*params, limit + 1]
+        sql, params = _filtered_newest(user, filters, limit + 1, **dates)
     else:
+        where, params = _conditions(user, filters, **dates)
         sql, params = backend().candidates(query, where, params, limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -146,6 +169,30 @@ def _candidates(user, query: Query, filters: SearchFilters, **dates) -> tuple[li
         return rows[:limit], len(rows) > limit
     more = bool(rows) and rows[0][4] > limit
     return [row[:4] for row in rows], more
+
+
+def _filtered_newest(user, filters: SearchFilters, limit: int, **dates) -> tuple[str, list]:
+    """Filters without words: the newest `limit` documents with the chosen values. Walked
+    newest first from the documents of one chosen value (the narrowest kind of facet with a
+    single value chosen), or from all documents; the other values are looked up for each
+    document met, so the walk stops as soon as it has enough, whatever the size of the index."""
+    driver = next((n for n in DRIVING_FACETS if len(filters.values.get(n, [])) == 1), "")
+    where, params = _conditions(user, filters, look_up=True, skip=driver, **dates)
+    columns = "d.item_id, 0.0, d.published_at, d.adoption_count"
+    if not driver:
+        sql = (
+            f"SELECT {columns} FROM search_searchdocument d "  # noqa: S608
+            f"WHERE {where} ORDER BY d.item_id DESC LIMIT %s"
+        )
+        return sql, [*params, limit]
+    # SQLite's CROSS JOIN keeps the chosen value's documents outside, walked by its index.
+    join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
+    sql = (
+        f"SELECT {columns} FROM search_searchfacet v {join} search_searchdocument d "  # noqa: S608
+        f"ON d.item_id = v.document_id WHERE v.name = %s AND v.value = %s AND {where} "
+        "ORDER BY v.document_id DESC LIMIT %s"
+    )
+    return sql, [driver, filters.values[driver][0], *params, limit]
 
 
 def _sort_key(sort: str):

@@ -167,3 +167,25 @@ def test_a_broad_search_ranks_the_newest_and_the_title_matches_and_says_more_mat
     answer = client.get("/api/v1/search", {"q": "glass recycling"}).json()
     assert answer["more"] is True
     assert client.get("/api/v1/search", {"q": "glass bottles"}).json()["more"] is False
+
+
+def test_filters_without_words_list_the_newest_with_every_chosen_value(make_member, settings):
+    """A list without words is walked newest first from one chosen value's documents, the
+    other values looked up: the result is the same as filtering everything."""
+    settings.SEARCH_MAX_CANDIDATES = 2
+    author = make_member()
+    french_local = [
+        publish(author, f"Local French {n}", countries=["FR"], levels=["local"]) for n in range(3)
+    ]
+    publish(author, "National French", countries=["FR"], levels=["national"])
+    publish(author, "Local Irish", countries=["IE"], levels=["local"])
+    anyone = AnonymousUser()
+
+    both = search(anyone, "", SearchFilters({"country": ["FR"], "level": ["local"]}))
+    assert titles(both) == ["Local French 2", "Local French 1"]
+    assert both.more_than == 2
+    local = SearchFilters({"level": ["local"], "country": ["FR", "IE"]})
+    everyone_local = search(anyone, "", local)
+    assert titles(everyone_local) == ["Local Irish", "Local French 2"]
+    assert search(anyone, "", SearchFilters({"country": ["FR"], "level": ["regional"]})).total == 0
+    assert french_local[0].pk not in [hit.item.pk for hit in both.hits]
