@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "govcommons.core.middleware.SecurityHeadersMiddleware",
     "govcommons.core.middleware.RejectNulInPathMiddleware",
+    # Before sessions: a visitor's cached page is answered without touching the session.
+    "govcommons.core.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,9 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+# Persistent connections on both databases: opening one costs more than a cached page.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, sessions and (in production) the task queue --------------------------------
@@ -163,6 +166,12 @@ else:
             "LOCATION": "govcommons_cache",
         }
     }
+
+# Whole pages for visitors who are not signed in (core.pagecache), dropped at once by any write
+# to shared content; this bounds what depends on the clock. Off in tests unless a test turns it
+# on: most tests write in transactions that never commit.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if TESTING else 60)
+PAGE_CACHE_MAX_ENTRIES = env.int("PAGE_CACHE_MAX_ENTRIES", default=1000)
 
 # --- Background work ------------------------------------------------------------------------
 # "database" (django-tasks-db): the default for `make run` and the tests. "redis" (django-tasks-rq

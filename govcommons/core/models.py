@@ -111,6 +111,8 @@ class Item(models.Model):
             models.Index(fields=["kind", "status", "-adoption_count"], name="item_adopted_idx"),
             models.Index(fields=["author", "status"], name="item_author_idx"),
             models.Index(fields=["organization", "status"], name="item_org_idx"),
+            # The contribution list's language filter.
+            models.Index(fields=["kind", "status", "language"], name="item_language_idx"),
         ]
         constraints = [
             models.CheckConstraint(

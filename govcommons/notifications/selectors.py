@@ -20,7 +20,20 @@ class HeaderCounts:
 
 def header_counts(member) -> HeaderCounts:
     """What the header needs on every page, in one query: the unread count (served by the
-    partial index notification_unread_idx) and whether the member was ever invited to review."""
+    partial index notification_unread_idx) and whether the member was ever invited to review.
+
+    Kept on the member object, which lives as long as the request: a page that shows the
+    unread count too (the notifications page) reads it with the header's query, not another.
+    """
+    known = getattr(member, "_header_counts", None)
+    if known is not None:
+        return known
+    counts = _header_counts(member)
+    member._header_counts = counts
+    return counts
+
+
+def _header_counts(member) -> HeaderCounts:
     unread = (
         Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
         .order_by()
@@ -39,10 +52,6 @@ def header_counts(member) -> HeaderCounts:
     if row is None:
         return HeaderCounts(unread=0, has_review_invitations=False)
     return HeaderCounts(unread=row["unread"], has_review_invitations=row["invited"])
-
-
-def unread_count(member) -> int:
-    return Notification.objects.filter(recipient=member, read_at__isnull=True).count()
 
 
 def notifications_for(member) -> QuerySet[Notification]:

@@ -24,7 +24,8 @@ def notification_list(request):
     return render(
         request,
         "notifications/list.html",
-        {"page_obj": page, "unread": selectors.unread_count(request.user)},
+        # The header's count (one query for both): the page and the bell always agree.
+        {"page_obj": page, "unread": selectors.header_counts(request.user).unread},
     )
 
 

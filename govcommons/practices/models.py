@@ -182,6 +182,10 @@ class Practice(models.Model):
             models.Index(
                 fields=["jurisdiction_type", "population_band"], name="practice_context_idx"
             ),
+            # The list's other filters: "peer reviewed only", population and budget alone.
+            models.Index(fields=["last_reviewed_at"], name="practice_reviewed_idx"),
+            models.Index(fields=["population_band"], name="practice_population_idx"),
+            models.Index(fields=["budget_band"], name="practice_budget_idx"),
         ]
         constraints = [
             models.CheckConstraint(

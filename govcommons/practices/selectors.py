@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
-from govcommons.core.models import ItemStatus, Language
+from govcommons.core.models import ItemKind, ItemStatus, Language
 from govcommons.core.permissions import can_view_item, visibility_q
 from govcommons.organizations.models import Organization
 from govcommons.taxonomy.models import LevelOfGovernment, Sector, Topic
@@ -34,6 +34,8 @@ from .models import (
     MemberContext,
     PopulationBand,
     Practice,
+    PracticeCountry,
+    PracticeLevel,
     Stage,
 )
 
@@ -79,17 +81,24 @@ def _topic_ids(slug: str) -> list[int]:
     )
 
 
+def _tagged(model, field: str, values) -> QuerySet:
+    """The contributions with one of `values` in a list (topics, sectors, levels, countries),
+    as a semi-join: the list never multiplies rows, so no DISTINCT over whole rows is needed."""
+    return model.objects.filter(**{f"{field}__in": values}).values("practice_id")
+
+
 def _apply(qs: QuerySet[Practice], f: PracticeFilters, skip: str = "") -> QuerySet[Practice]:
     if f.kind and skip != "kind":
         qs = qs.filter(contribution_kind=f.kind)
     if f.topic and skip != "topic":
-        qs = qs.filter(topics__in=_topic_ids(f.topic))
+        qs = qs.filter(pk__in=_tagged(Practice.topics.through, "topic_id", _topic_ids(f.topic)))
     if f.sector and skip != "sector":
-        qs = qs.filter(sectors__slug=f.sector)
+        sectors = Sector.objects.filter(slug=f.sector).values("pk")
+        qs = qs.filter(pk__in=_tagged(Practice.sectors.through, "sector_id", sectors))
     if f.level and skip != "level":
-        qs = qs.filter(levels__level=f.level)
+        qs = qs.filter(pk__in=_tagged(PracticeLevel, "level", [f.level]))
     if f.country and skip != "country":
-        qs = qs.filter(countries__country=f.country)
+        qs = qs.filter(pk__in=_tagged(PracticeCountry, "country", [f.country]))
     if f.organization and skip != "organization":
         qs = qs.filter(item__organization__slug=f.organization)
     if f.language and skip != "language":
@@ -114,13 +123,17 @@ def _apply(qs: QuerySet[Practice], f: PracticeFilters, skip: str = "") -> QueryS
             qs = qs.filter(**{name: getattr(f, name)})
     if f.q and skip != "q":
         qs = qs.filter(Q(item__title__icontains=f.q) | Q(item__summary__icontains=f.q))
-    return qs.distinct() if (f.topic or f.sector or f.level or f.country) else qs
+    return qs
 
 
 def published_practices(viewer) -> QuerySet[Practice]:
     """Published contributions this viewer may read."""
+    # The kind is implied by the table; said, it lets the item listing indexes (kind, status,
+    # visibility, date) serve the filter and the sort.
     return Practice.objects.filter(
-        visibility_q(viewer, prefix="item__"), item__status=ItemStatus.PUBLISHED
+        visibility_q(viewer, prefix="item__"),
+        item__kind=ItemKind.PRACTICE,
+        item__status=ItemStatus.PUBLISHED,
     )
 
 
@@ -176,40 +189,82 @@ def _topic_counts(qs: QuerySet, parent_of: dict[int, int | None]) -> dict[int, i
     return {pk: len(ids) for pk, ids in reached.items()}
 
 
-def _evidence_facet(qs: QuerySet) -> list[tuple[str, str, int]]:
-    """ "At least N": how many contributions each level and those above give (one query; the
-    evidence index serves it)."""
-    counts = _counts(qs, "evidence_level")
+# Facets on a column with one value per contribution: all those that apply the same filters
+# are counted in one pass over the contributions (conditional counts), not one query each.
+ROW_FACETS = {
+    "min_evidence": ("evidence_level", EvidenceLevel.values),
+    "kind": ("contribution_kind", ContributionKind.values),
+    "language": ("item__language", Language.values),
+    "stage": ("stage", Stage.values),
+    "jurisdiction_type": ("jurisdiction_type", JurisdictionType.values),
+    "population_band": ("population_band", PopulationBand.values),
+    "budget_band": ("budget_band", BudgetBand.values),
+}
+
+
+def _row_facet_counts(base: QuerySet, f: PracticeFilters) -> dict[str, dict]:
+    """{facet: {value: count}} for ROW_FACETS. A facet whose filter is set counts without it
+    (its own query); the others share the fully filtered set (one query for all of them)."""
+    groups: dict[str, list[str]] = {}
+    for name in ROW_FACETS:
+        groups.setdefault(name if getattr(f, name) else "", []).append(name)
+    counts: dict[str, dict] = {}
+    for skip, names in groups.items():
+        slots = [(name, value) for name in names for value in ROW_FACETS[name][1]]
+        row = (
+            _apply(base, f, skip=skip)
+            .order_by()
+            .aggregate(
+                **{
+                    f"n{i}": Count("pk", filter=Q(**{ROW_FACETS[name][0]: value}))
+                    for i, (name, value) in enumerate(slots)
+                }
+            )
+        )
+        for i, (name, value) in enumerate(slots):
+            counts.setdefault(name, {})[value] = row[f"n{i}"]
+    return counts
+
+
+def _evidence_facet(counts: dict[int, int]) -> list[tuple[str, str, int]]:
+    """ "At least N": how many contributions each level and those above give."""
     return [
         (str(level), _("At least %(level)s") % {"level": label}, n)
         for level, label in EvidenceLevel.choices
-        if (n := sum(c for value, c in counts.items() if value is not None and value >= level))
+        if (n := sum(c for value, c in counts.items() if value >= level))
     ]
 
 
 def facets(viewer, f: PracticeFilters) -> dict[str, list[tuple[str, str, int]]]:
     """For each filter, its values with how many contributions each would give, the other
-    filters applied (so a reader sees what choosing it would leave). One query per facet."""
+    filters applied (so a reader sees what choosing it would leave). A constant number of
+    queries: one per multi-valued facet (topic, sector, level, country, organisation) and one
+    for the single-valued ones together (plus one per single-valued filter that is set)."""
     base = published_practices(viewer)
 
     def facet(skip: str, key: str, labels) -> list[tuple[str, str, int]]:
         counts = _counts(_apply(base, f, skip=skip), key)
         return [(value, label, counts[value]) for value, label in labels if counts.get(value)]
 
+    def row_facet(name: str, labels) -> list[tuple[str, str, int]]:
+        counts = row_counts[name]
+        return [(value, label, counts[value]) for value, label in labels if counts.get(value)]
+
+    row_counts = _row_facet_counts(base, f)
     topics = list(Topic.objects.order_by("name").values_list("pk", "slug", "name", "parent_id"))
     topic_counts = _topic_counts(
         _apply(base, f, skip="topic"), {pk: parent for pk, _s, _n, parent in topics}
     )
     orgs = _counts(_apply(base, f, skip="organization"), "item__organization")
-    org_names = dict(
-        Organization.objects.filter(pk__in=[k for k in orgs if k]).values_list("pk", "slug")
-    )
-    org_labels = dict(
-        Organization.objects.filter(pk__in=[k for k in orgs if k]).values_list("pk", "name")
-    )
+    org_names = {
+        pk: (slug, name)
+        for pk, slug, name in Organization.objects.filter(
+            pk__in=[k for k in orgs if k]
+        ).values_list("pk", "slug", "name")
+    }
     return {
-        "min_evidence": _evidence_facet(_apply(base, f, skip="min_evidence")),
-        "kind": facet("kind", "contribution_kind", ContributionKind.choices),
+        "min_evidence": _evidence_facet(row_counts["min_evidence"]),
+        "kind": row_facet("kind", ContributionKind.choices),
         "topic": [
             (slug, name, topic_counts[pk])
             for pk, slug, name, _parent in topics
@@ -221,15 +276,13 @@ def facets(viewer, f: PracticeFilters) -> dict[str, list[tuple[str, str, int]]]:
         "level": facet("level", "levels__level", LevelOfGovernment.choices),
         "country": facet("country", "countries__country", list(all_countries)),
         "organization": sorted(
-            ((org_names[pk], org_labels[pk], n) for pk, n in orgs.items() if pk), key=lambda x: x[1]
+            ((*org_names[pk], n) for pk, n in orgs.items() if pk), key=lambda x: x[1]
         ),
-        "language": facet("language", "item__language", Language.choices),
-        "stage": facet("stage", "stage", Stage.choices),
-        "jurisdiction_type": facet(
-            "jurisdiction_type", "jurisdiction_type", JurisdictionType.choices
-        ),
-        "population_band": facet("population_band", "population_band", PopulationBand.choices),
-        "budget_band": facet("budget_band", "budget_band", BudgetBand.choices),
+        "language": row_facet("language", Language.choices),
+        "stage": row_facet("stage", Stage.choices),
+        "jurisdiction_type": row_facet("jurisdiction_type", JurisdictionType.choices),
+        "population_band": row_facet("population_band", PopulationBand.choices),
+        "budget_band": row_facet("budget_band", BudgetBand.choices),
     }
 
 
