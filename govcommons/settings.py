@@ -280,7 +280,7 @@ REVIEW_SWEEP_SECONDS = env.int("REVIEW_SWEEP_SECONDS", default=3600)
 SAVED_SEARCH_ALERT_SECONDS = env.int("SAVED_SEARCH_ALERT_SECONDS", default=3600)
 # A search ranks at most this many of the newest matches (and as many title matches): its cost
 # stays flat however large the index; when more match, the page says "more than".
-SEARCH_MAX_CANDIDATES = env.int("SEARCH_MAX_CANDIDATES", default=2000)
+SEARCH_MAX_CANDIDATES = env.int("SEARCH_MAX_CANDIDATES", default=1000)
 PERIODIC_TASKS = {
     "govcommons.reviews.tasks.send_review_reminders": REVIEW_SWEEP_SECONDS,
     "govcommons.search.tasks.send_saved_search_alerts": SAVED_SEARCH_ALERT_SECONDS,
