@@ -334,3 +334,18 @@ def test_a_saved_search_emails_the_member_when_a_matching_contribution_is_publis
     expect(searcher.locator(".search-hit").get_by_role("link", name=NEW_MATCH)).to_be_visible()
     searcher.goto(urlsplit(item_link).path)
     expect(searcher.get_by_role("heading", level=1)).to_have_text(NEW_MATCH)
+
+
+def test_a_search_matching_more_than_it_considers_says_so_and_stays_usable(page, library, settings):
+    """Past SEARCH_MAX_CANDIDATES matches the page says "More than N results", explains why,
+    and the filters and results still work; adding a word makes it exact again."""
+    settings.SEARCH_MAX_CANDIDATES = 2
+    page.goto("/search/?q=pothole")
+    expect(
+        page.get_by_role("heading", name=re.compile("More than 2 results for “pothole”"))
+    ).to_be_visible()
+    expect(page.get_by_text("So many match that these are the best")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(CASE_STUDY)).first).to_be_visible()
+    _screens(page, "search-more-than")
+    page.goto("/search/?q=pothole+Lyon")
+    expect(page.get_by_role("heading", name=re.compile("More than"))).to_have_count(0)
