@@ -1,8 +1,10 @@
-"""A small HTTP load generator for `make bench`: fixed concurrency, warm-up, bounded run.
+"""A small HTTP load generator: fixed concurrency, warm-up, bounded run (`make bench` uses wrk,
+which measured a higher ceiling; `bench/run.py --client python` uses this one).
 
-Standard library only. Each of N threads holds an http.client connection and sends GET requests
-back to back; the connection is reused when the server keeps it open (gunicorn's sync workers
-close it after each response, so then each request opens a new one, as a browser would).
+Standard library only. Each of N threads holds an http.client connection and sends requests
+back to back (GETs, or form POSTs with --form), going round the --path list; the connection is
+reused when the server keeps it open (gunicorn's sync workers close it after each response, so
+then each request opens a new one, as a browser would).
 Requests that start during the warm-up are not measured. The run stops after --seconds or
 --requests measured requests, whichever comes first. It only ever talks to 127.0.0.1.
 
@@ -49,8 +51,11 @@ class Client(threading.Thread):
             measured = began >= run.measure_from
             if measured and next(run.tickets) >= run.max_requests:
                 break
+            sent = next(run.sent)
+            path = run.paths[sent % len(run.paths)]
+            body = run.form.replace("{n}", str(sent)) if run.form is not None else None
             try:
-                connection.request("GET", run.path, headers={"User-Agent": "govcommons-bench"})
+                connection.request(run.method, path, body=body, headers=run.headers)
                 response = connection.getresponse()
                 body = response.read()
                 status = response.status
@@ -75,9 +80,16 @@ class Run:
         if url.scheme != "http" or url.hostname != ALLOWED_HOST:
             sys.exit(f"load.py only drives a local server at http://{ALLOWED_HOST}; got {args.url}")
         self.port = url.port or 80
-        self.path = url.path or "/"
-        if url.query:
-            self.path += "?" + url.query
+        path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        self.paths = args.path or [path]
+        self.method = args.method
+        self.form = args.form
+        self.headers = {"User-Agent": "govcommons-bench"}
+        if args.cookie:
+            self.headers["Cookie"] = args.cookie
+        if args.form is not None:
+            self.headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.sent = itertools.count()
         self.timeout = args.timeout
         self.max_requests = args.requests
         self.expect_body = args.expect_body.encode() if args.expect_body is not None else None
@@ -89,7 +101,12 @@ class Run:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", required=True, help=f"http://{ALLOWED_HOST}:<port>/<path>")
+    parser.add_argument("--url", required=True, help=f"http://{ALLOWED_HOST}:<port>[/<path>]")
+    parser.add_argument("--path", action="append", help="paths to go round (default: the URL's)")
+    parser.add_argument("--method", choices=["GET", "POST"], default="GET")
+    parser.add_argument("--cookie", help="the Cookie header of every request")
+    parser.add_argument("--form", help="POST body, urlencoded; {n} becomes a request number")
+    parser.add_argument("--ok-status", default="200", help="comma-separated statuses that count")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds not measured")
     parser.add_argument("--seconds", type=float, default=6.0, help="measured seconds (at most)")
@@ -112,7 +129,7 @@ def main() -> None:
     statuses = sum((client.statuses for client in clients), Counter())
     last_finish = max((client.last_finish for client in clients), default=0.0)
     elapsed = max(last_finish - run.measure_from, 1e-9)
-    ok = statuses.get("200", 0)
+    ok = sum(statuses.get(code.strip(), 0) for code in args.ok_status.split(","))
     result = {
         "url": args.url,
         "concurrency": args.concurrency,

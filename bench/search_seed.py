@@ -1445,7 +1445,9 @@ def reference_data(rng: random.Random):
     from govcommons.organizations.models import Organization
     from govcommons.taxonomy.models import Sector, Topic
 
-    topics = {t.slug: t for t in Topic.objects.select_related("parent")}
+    # By primary key: the default order sorts names, which SQLite and PostgreSQL collate
+    # differently, and the same seed must give the same data on both.
+    topics = {t.slug: t for t in Topic.objects.select_related("parent").order_by("pk")}
     ids = {
         "topic": {slug: t.pk for slug, t in topics.items()},
         "topic_parent": {slug: t.parent.slug if t.parent else None for slug, t in topics.items()},
