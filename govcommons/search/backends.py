@@ -145,9 +145,11 @@ class PostgresBackend:
                 "setweight(to_tsvector(%s::regconfig, %s), 'A') || "
                 "setweight(to_tsvector(%s::regconfig, %s), 'C'), rank_vector = "
                 "setweight(to_tsvector(%s::regconfig, %s), 'A') || "
-                "setweight(to_tsvector(%s::regconfig, left(%s, %s)), 'B') WHERE item_id = %s",
+                "setweight(to_tsvector(%s::regconfig, left(%s, %s)), 'B'), facet_keys = ARRAY("
+                "SELECT name || ':' || value FROM search_searchfacet WHERE document_id = %s "
+                "ORDER BY name, value) WHERE item_id = %s",
                 [config, title, config, body, config, title, config, body,
-                 self.LEAD_CHARACTERS, item_id],
+                 self.LEAD_CHARACTERS, item_id, item_id],
             )  # fmt: skip
 
     def delete(self, item_id: int) -> None:
