@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
@@ -256,10 +257,16 @@ def test_readyz_counts_a_running_worker_and_forgets_it_when_it_stops(client, sta
     assert live_workers(client) == 0
 
     worker = start_worker()
-    # On start the worker enqueues its periodic tasks and runs them at once; wait until it has.
+    # On start the worker enqueues its periodic tasks and runs them at once; wait until it has
+    # (not merely until it is seen: between its first heartbeat and enqueueing them, the queue
+    # is empty too).
+    periodic = len(settings.PERIODIC_TASKS)
     wait_until(
-        lambda: queue_state(client) == (1, 0),
-        what="/readyz to see the worker with nothing left to run",
+        lambda: (
+            queue_state(client) == (1, 0)
+            and DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == periodic
+        ),
+        what="/readyz to see the worker with its periodic tasks run and nothing left to run",
         workers=[worker],
     )
     response = client.get("/readyz")
