@@ -195,6 +195,7 @@ def prepare(database: str, size: int, args) -> tuple[str, dict]:
     if contributions["indexer_differences"]:
         say(f"  WARNING: seeded documents differ from search.documents: "
             f"{contributions['indexer_differences']}")  # fmt: skip
+    marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"signature": signature, "seeding": steps}, indent=2))
     return url, steps
 
@@ -341,15 +342,13 @@ def summarize(label: str, samples: list[float], timeouts: int = 0) -> dict:
 
 
 def phase_times(user, text: str, filters, options: dict, timeout: "Timeout") -> tuple[dict, dict]:
-    """Where one search's time goes: the candidates (selectors._candidates: one statement) and
+    """Where one search's time goes: the candidates (selectors._candidates) and
     the facet counts over them (selectors._facet_counts), each under the timeout, with the
     candidates' query plan. A diagnostic that reads the selectors' private helpers: it must
     follow them if they change."""
-    from django.conf import settings
     from django.db import OperationalError, connection
 
     from govcommons.search import selectors
-    from govcommons.search.backends import backend
     from govcommons.search.query import parse
 
     query = parse(text)
@@ -362,57 +361,36 @@ def phase_times(user, text: str, filters, options: dict, timeout: "Timeout") -> 
         timings.setdefault("timed_out", []).append("candidates")
         return timings, plans
     rows, _ = found
-    elapsed, done = timeout.run(selectors._facet_counts, [row[0] for row in rows], filters)
+    elapsed, done = timeout.run(selectors._facet_counts, rows, filters)
     timings["facets"] = round(elapsed, 2)
     if done is None:
         timings.setdefault("timed_out", []).append("facets")
-    if not query.is_empty:
-        where, params = selectors._conditions(user, filters)
-        sql, params = backend().candidates(query, where, params, settings.SEARCH_MAX_CANDIDATES)
-        explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    # The plan of each statement the candidates ran (PostgreSQL runs one per window).
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        selectors._candidates(user, query, filters)
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    for number, (sql, params) in enumerate(statements, start=1):
         try:
             with connection.cursor() as cursor:
                 cursor.execute(explain + sql, params)
-                plans["candidates"] = [" ".join(str(c) for c in r) for r in cursor.fetchall()]
+                plan = [" ".join(str(c) for c in r) for r in cursor.fetchall()]
         except OperationalError:  # the session's statement_timeout, on a very slow planner
-            plans["candidates"] = ["(no plan: timed out)"]
+            plan = ["(no plan: timed out)"]
+        plans[f"candidates {number}"] = plan
     return timings, plans
 
 
 def suggestion_reader():
-    """The suggestions read: govcommons.search.suggest.suggestions when it exists; otherwise a
-    stand-in (titles whose words start with the prefix, through backend().title_prefix_matches,
-    joined with the documents the viewer may read, best first), labelled as such."""
-    try:
-        from govcommons.search.suggest import suggestions
-    except ImportError:
-        suggestions = None
-    if suggestions is not None:
-        return "suggestions (search.suggest.suggestions)", suggestions
+    """What suggests while typing: govcommons.search.suggest.suggestions."""
+    from govcommons.search.suggest import suggestions
 
-    from django.db import connection
-
-    from govcommons.core.permissions import readable_levels
-    from govcommons.search.backends import backend
-    from govcommons.search.text import words
-
-    def stand_in(user, text):
-        typed = words(text)
-        if not typed:
-            return []
-        match_sql, params = backend().title_prefix_matches(typed[-1])
-        levels = readable_levels(user)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.item_id, d.title FROM ({match_sql}) m "  # noqa: S608
-                "JOIN search_searchdocument d ON d.item_id = m.id "
-                f"WHERE d.visibility IN ({', '.join(['%s'] * len(levels))}) "
-                "ORDER BY m.rank DESC, d.published_at DESC LIMIT 8",
-                [*params, *levels],
-            )
-            return cursor.fetchall()
-
-    return "suggestions: STAND-IN title_prefix_matches", stand_in
+    return "suggestions (search.suggest.suggestions)", suggestions
 
 
 class Timeout:

@@ -29,15 +29,18 @@ class SearchDocument(models.Model):
     # PostgreSQL only (a plain, unused column on SQLite); the GIN index is made by migration.
     search_vector = SearchVectorField(null=True, editable=False)
     # PostgreSQL only: the title and the opening lines, small enough to stay in the row, for
-    # ranking and for matching in titles (search.backends.PostgresBackend.candidates).
+    # ranking (search.backends.PostgresBackend.candidates).
     rank_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL only: the title alone, for title matches and suggestions (its GIN index needs
+    # no second look at the row, as one restricted to a weight of the vectors above would).
+    title_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["visibility", "-published_at"], name="searchdoc_newest_idx"),
             models.Index(fields=["visibility", "-adoption_count"], name="searchdoc_adopted_idx"),
         ]
-        # GIN indexes on the vectors are made by migrations 0002 and 0004 (PostgreSQL only).
+        # GIN indexes on the vectors are made by migrations 0002 and 0007 (PostgreSQL only).
 
     def __str__(self) -> str:
         return self.title

@@ -5,6 +5,7 @@ A search ranks a bounded set of candidates (search.backends), so its cost does n
 the index: when more match, the page says so ("more than N")."""
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -123,9 +124,11 @@ def _conditions(
     of documents, read once; with `look_up`, looked up for each document (see _candidates)."""
     # Moderators read every published item, as everywhere else (core.permissions).
     levels = list(Visibility.values) if can_moderate(user) else readable_levels(user)
-    # On SQLite, "+" keeps the visibility index out: walking the documents newest first (and
-    # stopping at the limit) is what keeps a filtered list fast; its planner has no statistics.
-    column = "+d.visibility" if connection.vendor == "sqlite" else "d.visibility"
+    # The visibility indexes are kept out ("+" on SQLite, "|| ''" on PostgreSQL): most
+    # documents are public, and reading the documents newest first (SQLite) or intersecting the
+    # words' index with a window of ids (PostgreSQL) is what keeps a search fast; SQLite's
+    # planner has no statistics, and PostgreSQL's read the whole index for nothing.
+    column = "+d.visibility" if connection.vendor == "sqlite" else "(d.visibility || '')"
     where = [f"{column} IN ({', '.join(['%s'] * len(levels))})"]
     params: list = list(levels)
     if published_after is not None:
@@ -159,48 +162,48 @@ def _conditions(
 
 
 def _candidates(user, query: Query, filters: SearchFilters, **dates) -> tuple[list[tuple], bool]:
-    """The documents worth ranking, as (id, rank, published_at, adoption_count) rows, and
-    whether more match than were kept (see search.backends: the newest matches and the newest
-    title matches, at most MAX_CANDIDATES of each). One query."""
+    """The documents worth ranking, as (id, rank, published_at, adoption_count, facet values)
+    rows (facet values: None where the backend has them in another table), and whether more
+    match than were kept (see search.backends: the newest matches and the newest title matches,
+    at most SEARCH_MAX_CANDIDATES of each)."""
     limit = settings.SEARCH_MAX_CANDIDATES
     if query.is_empty:
-        sql, params = _filtered_newest(user, filters, limit + 1, **dates)
-    else:
-        where, params = _conditions(user, filters, **dates)
-        sql, params = backend().candidates(query, where, params, limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if query.is_empty:
-        return rows[:limit], len(rows) > limit
-    more = bool(rows) and rows[0][4] > limit
-    return [row[:4] for row in rows], more
+        return _filtered_newest(user, filters, limit, **dates)
+    where, params = _conditions(user, filters, **dates)
+    return backend().candidates(query, where, params, limit)
 
 
-def _filtered_newest(user, filters: SearchFilters, limit: int, **dates) -> tuple[str, list]:
-    """Filters without words: the newest `limit` documents with the chosen values. Walked
-    newest first from the documents of one chosen value (the narrowest kind of facet with a
-    single value chosen), or from all documents; the other values are looked up for each
-    document met, so the walk stops as soon as it has enough, whatever the size of the index."""
-    driver = next((n for n in DRIVING_FACETS if len(filters.values.get(n, [])) == 1), "")
+def _filtered_newest(user, filters: SearchFilters, limit: int, **dates) -> tuple[list, bool]:
+    """Filters without words: the newest `limit` documents with the chosen values, and whether
+    there are more. PostgreSQL has the values in the document's row and its index
+    (_conditions). SQLite walks newest first from the documents of one chosen value (the
+    narrowest kind of facet with a single value chosen), or from all documents, and looks the
+    other values up for each document met, so the walk stops as soon as it has enough,
+    whatever the size of the index. One query on SQLite."""
     if connection.vendor == "postgresql":
-        driver = ""  # the values are in the document's row and its index (_conditions)
+        where, params = _conditions(user, filters, **dates)
+        return backend().filtered_newest(where, params, limit)
+    driver = next((n for n in DRIVING_FACETS if len(filters.values.get(n, [])) == 1), "")
     where, params = _conditions(user, filters, look_up=True, skip=driver, **dates)
-    columns = "d.item_id, 0.0, d.published_at, d.adoption_count"
+    columns = "d.item_id, 0.0, d.published_at, d.adoption_count, NULL"
     if not driver:
         sql = (
             f"SELECT {columns} FROM search_searchdocument d "  # noqa: S608
             f"WHERE {where} ORDER BY d.item_id DESC LIMIT %s"
         )
-        return sql, [*params, limit]
-    # SQLite's CROSS JOIN keeps the chosen value's documents outside, walked by its index.
-    join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
-    sql = (
-        f"SELECT {columns} FROM search_searchfacet v {join} search_searchdocument d "  # noqa: S608
-        f"ON d.item_id = v.document_id WHERE v.name = %s AND v.value = %s AND {where} "
-        "ORDER BY v.document_id DESC LIMIT %s"
-    )
-    return sql, [driver, filters.values[driver][0], *params, limit]
+        params = [*params, limit + 1]
+    else:
+        # CROSS JOIN keeps the chosen value's documents outside, walked by its index.
+        sql = (
+            f"SELECT {columns} FROM search_searchfacet v CROSS JOIN search_searchdocument d "  # noqa: S608
+            f"ON d.item_id = v.document_id WHERE v.name = %s AND v.value = %s AND {where} "
+            "ORDER BY v.document_id DESC LIMIT %s"
+        )
+        params = [driver, filters.values[driver][0], *params, limit + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return rows[:limit], len(rows) > limit
 
 
 def _sort_key(sort: str):
@@ -213,15 +216,21 @@ def _sort_key(sort: str):
     return lambda row: (row[1] or 0.0, row[2], row[0])
 
 
-def _facet_counts(ids: list[int], filters: SearchFilters) -> dict:
-    condition, params = backend().in_ids("document_id", ids)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, value, COUNT(*) FROM search_searchfacet "  # noqa: S608
-            f"WHERE {condition} GROUP BY name, value",
-            params,
-        )
-        rows = cursor.fetchall()
+def _facet_counts(candidates: list[tuple], filters: SearchFilters) -> dict:
+    """How many candidates have each facet value: counted from the candidates' own values
+    when the backend gave them (PostgreSQL), otherwise in one query of the facet table."""
+    if candidates and candidates[0][4] is not None:
+        counted = Counter(key for row in candidates for key in row[4])
+        rows = [(*key.split(":", 1), count) for key, count in counted.items()]
+    else:
+        condition, params = backend().in_ids("document_id", [row[0] for row in candidates])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, value, COUNT(*) FROM search_searchfacet "  # noqa: S608
+                f"WHERE {condition} GROUP BY name, value",
+                params,
+            )
+            rows = cursor.fetchall()
     facets: dict[str, list[FacetValue]] = {name: [] for name in FACET_NAMES}
     for name, value, count in rows:
         if name in facets:
@@ -283,7 +292,10 @@ def search(
     start = (page_number - 1) * per_page
     ranked = [(row[0], row[1]) for row in candidates[start : start + per_page]]
     ids = [row[0] for row in ranked]
-    documents = SearchDocument.objects.in_bulk(ids)
+    # The vectors are PostgreSQL's to match and rank with: never read back (one is large).
+    documents = SearchDocument.objects.defer(
+        "search_vector", "rank_vector", "title_vector"
+    ).in_bulk(ids)
     items = Item.objects.select_related("organization", "author").in_bulk(ids)
     words = query.all_words()
     prefix = words[-1] if (prefix_last and words) else ""
@@ -308,7 +320,7 @@ def search(
         else:
             snippet = snippets.highlight(document.body, document.language, words, prefix=prefix)
         hits.append(SearchHit(item, document, snippet, float(rank or 0)))
-    facets = _facet_counts([row[0] for row in candidates], filters) if with_facets else empty.facets
+    facets = _facet_counts(candidates, filters) if with_facets else empty.facets
     total = total or len(hits)
     more_than = settings.SEARCH_MAX_CANDIDATES if more else 0
     return SearchResults(

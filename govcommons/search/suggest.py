@@ -29,7 +29,7 @@ MIN_PREFIX_LENGTH = 2
 TITLE_CANDIDATES = 40
 # Of the titles with a word starting as typed, the newest this many are ranked: a two-letter
 # start matches a large part of the index, and suggestions must come back while typing.
-TITLE_PREFIX_SCAN = 1000
+TITLE_PREFIX_SCAN = 200
 # Topics and organisations each keep at least this many places when titles are plenty.
 RESERVED_PER_GROUP = 2
 
@@ -49,7 +49,8 @@ class Suggestion:
 def suggestions(user, text: str) -> list[Suggestion]:
     """Up to eight links for what is being typed: titles the viewer may read with a word
     starting with the last word typed (and containing the earlier ones), then topics and
-    organisations whose name starts with the text. Three queries at most."""
+    organisations whose name starts with the text. Four queries (on PostgreSQL the titles take
+    one more, and up to MAX_WINDOWS in a large index: backends.PostgresBackend._newest)."""
     typed = words(text)
     if typed and len(typed[-1]) < MIN_PREFIX_LENGTH:
         typed = typed[:-1]  # "pothole r": suggest for "pothole" until more is typed
@@ -87,30 +88,24 @@ def _title_prefixes(word: str) -> list[str]:
 
 
 def _title_suggestions(user, typed: list[str]) -> list[Suggestion]:
-    matches, params = [], []
-    for prefix in _title_prefixes(typed[-1]):
-        sql, more = backend().title_prefix_matches(prefix, TITLE_PREFIX_SCAN)
-        matches.append(sql)
-        params += more
-    # One document found by several prefixes counts once, with its best rank. (Alone, a match
-    # is used as it is: SQLite refuses bm25() under a GROUP BY that flattens onto its scan.)
-    prefix_sql = matches[0]
-    if len(matches) > 1:
-        parts = [f"SELECT id, rank FROM ({sql}) p{n}" for n, sql in enumerate(matches)]  # noqa: S608
-        union = " UNION ALL ".join(parts)
-        prefix_sql = f"SELECT id, MAX(rank) AS rank FROM ({union}) u GROUP BY id"  # noqa: S608
+    matches = dict(backend().title_prefix_candidates(_title_prefixes(typed[-1]), TITLE_PREFIX_SCAN))
+    if not matches:
+        return []
     levels = readable_levels(user)
+    condition, params = backend().in_ids("d.item_id", list(matches))
     documents, items = SearchDocument._meta.db_table, Item._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            # Only our own SQL and table names are formatted in; the text is in the parameters.
-            f"SELECT i.id, i.kind, i.slug, d.title FROM ({prefix_sql}) m "  # noqa: S608
-            f"JOIN {documents} d ON d.item_id = m.id JOIN {items} i ON i.id = d.item_id "
-            f"WHERE i.status = %s AND d.visibility IN ({', '.join(['%s'] * len(levels))}) "
-            "ORDER BY m.rank DESC, d.published_at DESC, i.id DESC LIMIT %s",
-            [*params, ItemStatus.PUBLISHED, *levels, TITLE_CANDIDATES],
+            # Only our own SQL and table names are formatted in; the values are parameters.
+            f"SELECT i.id, i.kind, i.slug, d.title, d.published_at FROM {documents} d "  # noqa: S608
+            f"JOIN {items} i ON i.id = d.item_id WHERE {condition} AND i.status = %s "
+            f"AND d.visibility IN ({', '.join(['%s'] * len(levels))})",
+            [*params, ItemStatus.PUBLISHED, *levels],
         )
-        rows = cursor.fetchall()
+        found_rows = cursor.fetchall()
+    # Best rank first, then the newest.
+    found_rows.sort(key=lambda row: (matches[row[0]] or 0.0, row[4], row[0]), reverse=True)
+    rows = [row[:4] for row in found_rows[:TITLE_CANDIDATES]]
     earlier = typed[:-1]
     found = []
     for item_id, kind, slug, title in rows:

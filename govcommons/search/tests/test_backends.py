@@ -189,3 +189,57 @@ def test_filters_without_words_list_the_newest_with_every_chosen_value(make_memb
     assert titles(everyone_local) == ["Local Irish", "Local French 2"]
     assert search(anyone, "", SearchFilters({"country": ["FR"], "level": ["regional"]})).total == 0
     assert french_local[0].pk not in [hit.item.pk for hit in both.hits]
+
+
+@pytest.fixture
+def narrow_windows(monkeypatch):
+    """PostgreSQL reads the newest matches in windows of ids (PostgresBackend._newest): tiny
+    ones here (1 id, then 2, 4...; at most 4), so that a handful of documents spans several
+    windows and the open last one. SQLite has no windows: the same answers are expected."""
+    from govcommons.search.backends import PostgresBackend
+
+    monkeypatch.setattr(PostgresBackend, "FIRST_WINDOW", 1)
+    monkeypatch.setattr(PostgresBackend, "WINDOW_GROWTH", 2)
+    monkeypatch.setattr(PostgresBackend, "MAX_WINDOWS", 4)
+
+
+def test_the_newest_matches_are_exact_across_windows_of_ids(make_member, settings, narrow_windows):
+    """Matches spread over several windows, some holding none: the newest are found in order,
+    none twice, none skipped, with the title matches and the filters, as without windows."""
+    settings.SEARCH_MAX_CANDIDATES = 3
+    author = make_member()
+    for number in range(8):
+        country = "FR" if number % 2 else "IE"
+        publish(author, f"Glass recycling {number}", countries=[country])
+        publish(author, f"Paper sorting {number}", "Bins for paper.", countries=[country])
+        if number % 3 == 0:
+            publish(author, f"Street works {number}", "We also sort glass.", countries=["FR"])
+    anyone = AnonymousUser()
+
+    newest = search(anyone, "glass", sort="newest")
+    # The 4 newest matches (one past the limit says more match) and the 3 newest in titles
+    # (among them).
+    assert titles(newest) == [
+        "Glass recycling 7", "Street works 6", "Glass recycling 6", "Glass recycling 5"
+    ]  # fmt: skip
+    assert newest.more_than == 3
+
+    french = search(anyone, "glass", SearchFilters({"country": ["FR"]}), sort="newest")
+    assert titles(french) == ["Glass recycling 7", "Street works 6", "Glass recycling 5",
+                              "Street works 3", "Glass recycling 3"]  # fmt: skip
+
+    listed = search(anyone, "", SearchFilters({"country": ["IE"]}))
+    assert titles(listed) == ["Paper sorting 6", "Glass recycling 6", "Paper sorting 4"]
+    assert listed.more_than == 3
+    # An exclusion holds in every window.
+    old = search(anyone, "glass -recycling")
+    assert titles(old) == ["Street works 6", "Street works 3", "Street works 0"]
+
+
+def test_suggestions_find_old_titles_across_windows_of_ids(client, make_member, narrow_windows):
+    author = make_member()
+    publish(author, "Soakaways for heavy rain")
+    for number in range(6):
+        publish(author, f"Paper sorting {number}")
+    response = client.get("/search/suggest/", {"q": "soak"})
+    assert "Soakaways for heavy rain" in response.content.decode()

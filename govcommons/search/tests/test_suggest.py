@@ -206,7 +206,7 @@ def test_odd_typing_gives_a_fragment_never_an_error(client, roads, text):
     assert response.status_code == 200
 
 
-def test_suggestions_run_three_queries_for_3_or_30_items(
+def test_suggestions_run_a_fixed_number_of_queries_for_3_or_30_items(
     client, make_member, make_topic, make_organization, django_assert_num_queries
 ):
     author = make_member()
@@ -221,8 +221,10 @@ def test_suggestions_run_three_queries_for_3_or_30_items(
     with CaptureQueriesContext(connection) as few:
         client.get(SUGGEST, {"q": "poth"})
     add(27)
-    # The titles, the topics, the organisations.
-    with django_assert_num_queries(3):
+    # The titles starting as typed, those of them the viewer may read, the topics, the
+    # organisations; on PostgreSQL first the newest document's id (the windows it reads in).
+    expected = 5 if connection.vendor == "postgresql" else 4
+    with django_assert_num_queries(expected):
         response = client.get(SUGGEST, {"q": "poth"})
-    assert len(few) == 3
+    assert len(few) == expected
     assert len(suggested(response)) == 8
