@@ -77,7 +77,8 @@ format: $(STAMP)
 
 ## make bench: seed small and large data (manage.py seed_bench) on SQLite and PostgreSQL, serve
 ## with gunicorn, measure each page with wrk against a bare view and check the targets; then
-## search latency at 100,000 contributions (SEARCH_SIZES=100000,1000000 adds a million).
+## search latency at 100,000 and 1,000,000 contributions (SEARCH_SIZES=100000 for 100,000 only;
+## SEARCH_REUSE=1 reuses databases seeded before the same way).
 ## BENCH_SCALES=small for a quicker run; .venv/bin/python bench/run.py --help for every option.
 bench: $(STAMP) wrk
 	$(PY) bench/run.py
