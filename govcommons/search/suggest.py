@@ -6,7 +6,6 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
@@ -91,18 +90,16 @@ def _title_suggestions(user, typed: list[str]) -> list[Suggestion]:
     matches = dict(backend().title_prefix_candidates(_title_prefixes(typed[-1]), TITLE_PREFIX_SCAN))
     if not matches:
         return []
-    levels = readable_levels(user)
-    condition, params = backend().in_ids("d.item_id", list(matches))
-    documents, items = SearchDocument._meta.db_table, Item._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Only our own SQL and table names are formatted in; the values are parameters.
-            f"SELECT i.id, i.kind, i.slug, d.title, d.published_at FROM {documents} d "  # noqa: S608
-            f"JOIN {items} i ON i.id = d.item_id WHERE {condition} AND i.status = %s "
-            f"AND d.visibility IN ({', '.join(['%s'] * len(levels))})",
-            [*params, ItemStatus.PUBLISHED, *levels],
-        )
-        found_rows = cursor.fetchall()
+    # The visibility is checked here, not in SQL: SQLite would then walk its visibility index,
+    # nearly every document, instead of looking the few matches up.
+    levels = set(readable_levels(user))
+    found_rows = [
+        row[:5]
+        for row in SearchDocument.objects.filter(
+            item_id__in=list(matches), item__status=ItemStatus.PUBLISHED
+        ).values_list("item_id", "item__kind", "item__slug", "title", "published_at", "visibility")
+        if row[5] in levels
+    ]
     # Best rank first, then the newest.
     found_rows.sort(key=lambda row: (matches[row[0]] or 0.0, row[4], row[0]), reverse=True)
     rows = [row[:4] for row in found_rows[:TITLE_CANDIDATES]]
