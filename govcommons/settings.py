@@ -5,6 +5,7 @@ Development defaults are safe to run locally; production sets DEBUG=false and re
 
 import importlib.util
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -137,6 +138,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    # Memory for each sort and bitmap of a query. Search intersects the posting lists of common
+    # words (search.backends.PostgresBackend._newest), which at a million documents outgrow the
+    # server's default 4 MB and turn lossy: every row of their pages is then read again. Empty:
+    # the server's own value.
+    DATABASE_WORK_MEM = env("DATABASE_WORK_MEM", default="32MB")
+    if DATABASE_WORK_MEM:
+        if not re.fullmatch(r"\d+\s*(kB|MB|GB)?", DATABASE_WORK_MEM):
+            raise environ.ImproperlyConfigured(
+                f"DATABASE_WORK_MEM={DATABASE_WORK_MEM!r}: a size such as 32MB, or empty."
+            )
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c work_mem={DATABASE_WORK_MEM}".strip()
 # Persistent connections on both databases: opening one costs more than a cached page.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
