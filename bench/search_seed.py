@@ -1185,9 +1185,6 @@ def make_rows(batch: Batch, tables: Tables, item_id: int, c: dict, ids: dict, rn
     """One contribution's rows in every table; returns its title vocabulary."""
     from django.utils.text import slugify
 
-    from govcommons.search.services import VOCABULARY_MIN_LENGTH
-    from govcommons.search.text import stems, words
-
     published_at = NOW - timedelta(days=c["age_days"], seconds=rng.randint(0, 86_399))
     sections = c["sections"]
     batch.add(tables.item, {
@@ -1221,10 +1218,34 @@ def make_rows(batch: Batch, tables: Tables, item_id: int, c: dict, ids: dict, rn
     # paragraphs become plain text joined by spaces.
     parts = [c["summary"], *(sections[name] for name in BODY_FIELDS)]
     body = " ".join(" ".join(parts).split())
+    return add_search_rows(
+        batch, tables, item_id, c, ids, body=body, published_at=published_at,
+        adoption_count=c["adoptions"], evidence=c["evidence"],
+    )  # fmt: skip
+
+
+def add_search_rows(
+    batch: Batch,
+    tables: Tables,
+    item_id: int,
+    c: dict,
+    ids: dict,
+    *,
+    body: str,
+    published_at,
+    adoption_count: int,
+    evidence,
+) -> set:
+    """A contribution's search document, facet values and (SQLite) full-text row, as
+    search.services.index_item writes them; returns its title vocabulary. Also used by
+    govcommons.core.benchdata."""
+    from govcommons.search.services import VOCABULARY_MIN_LENGTH
+    from govcommons.search.text import stems, words
+
     batch.add(tables.document, {
         "item_id": item_id, "kind": "practice", "language": c["language"],
         "visibility": c["visibility"], "title": c["title"], "body": body,
-        "published_at": published_at, "adoption_count": c["adoptions"], "indexed_at": NOW,
+        "published_at": published_at, "adoption_count": adoption_count, "indexed_at": NOW,
     })  # fmt: skip
     facets = [("kind", "practice"), ("language", c["language"])]
     if c["organization_id"]:
@@ -1235,8 +1256,8 @@ def make_rows(batch: Batch, tables: Tables, item_id: int, c: dict, ids: dict, rn
     facets += [("level", level) for level in c["levels"]]
     facets += [("country", country) for country in c["countries"]]
     facets.append(("type", c["kind"]))
-    if c["evidence"]:
-        facets.append(("evidence", str(c["evidence"])))
+    if evidence:
+        facets.append(("evidence", str(evidence)))
     facets.append(("peer_reviewed", "yes" if c["reviewed"] else "no"))
     for name, value in dict.fromkeys(facets):
         batch.add(tables.facet, {"document_id": item_id, "name": name, "value": value})

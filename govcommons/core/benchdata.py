@@ -357,9 +357,6 @@ class Generator:
     # One contribution -------------------------------------------------------------------------
 
     def contribution(self, batch, item_id: int, c: dict, comments: int) -> None:
-        from govcommons.search.services import VOCABULARY_MIN_LENGTH
-        from govcommons.search.text import stems, words
-
         rng, tables, ss, ids = self.rng, self.tables, self.ss, self.ids
         published_at = ss.NOW - timedelta(days=c["age_days"], seconds=rng.randint(0, 86_399))
         created_at = published_at - timedelta(days=rng.randint(5, 60))
@@ -405,34 +402,18 @@ class Generator:
         parts = [c["summary"], *(sections[name] for name in ss.BODY_FIELDS)]
         parts += [o.name for o in outcomes]
         body = " ".join(" ".join(parts).split())
-        batch.add(tables.document, {
-            "item_id": item_id, "kind": "practice", "language": c["language"],
-            "visibility": c["visibility"], "title": c["title"], "body": body,
-            "published_at": published_at, "adoption_count": len(adopters), "indexed_at": ss.NOW,
-        })  # fmt: skip
-        facets = [("kind", "practice"), ("language", c["language"])]
-        if c["organization_id"]:
-            facets.append(("organization", str(c["organization_id"])))
-        topic_values = set(c["topics"]) | {ids["topic_parent"][s] for s in c["topics"]} - {None}
-        facets += [("topic", slug) for slug in sorted(topic_values)]
-        facets += [("sector", slug) for slug in c["sectors"]]
-        facets += [("level", level) for level in c["levels"]]
-        facets += [("country", country) for country in c["countries"]]
-        facets.append(("type", c["kind"]))
-        if c["reviewed"] and c["evidence"]:
-            facets.append(("evidence", str(c["evidence"])))
-        facets.append(("peer_reviewed", "yes" if c["reviewed"] else "no"))
-        for name, value in dict.fromkeys(facets):
-            batch.add(tables.facet, {"document_id": item_id, "name": name, "value": value})
-        title_words = words(c["title"])
-        if ids["vendor"] == "sqlite":
-            batch.fts.append(
-                (item_id, stems(c["title"], c["language"]), stems(body, c["language"]),
-                 " ".join(title_words))
-            )  # fmt: skip
-        batch.count += 1
         batch.vocabulary.update(
-            {w for w in title_words if len(w) >= VOCABULARY_MIN_LENGTH and not w.isdigit()}
+            ss.add_search_rows(
+                batch,
+                tables,
+                item_id,
+                c,
+                ids,
+                body=body,
+                published_at=published_at,
+                adoption_count=len(adopters),
+                evidence=c["evidence"] if c["reviewed"] else None,
+            )
         )
 
         objects = batch.objects
